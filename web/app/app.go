@@ -1,0 +1,183 @@
+// Package app serves kintai's pages and JSON API for staff, approvers, HR
+// and administrators: sign-in, master data, staff import, terminals, API
+// tokens and the audit trail.
+package app
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"kintai"
+	"kintai/store"
+	"kintai/web"
+)
+
+// Config is what the app needs from the command that starts it.
+type Config struct {
+	DB  *store.DB
+	Loc *time.Location // the organisation's zone; work days are civil dates in it
+	Now func() time.Time
+	// SessionTTL is how long a sign-in lasts (default 12 h).
+	SessionTTL time.Duration
+	// SecureCookies forces the Secure flag on cookies; it is set anyway for
+	// requests that arrive over TLS.
+	SecureCookies bool
+	// Lockout: after LockoutAfter failed sign-ins in a row the account is
+	// locked for LockoutBase, doubling with each further failure up to 1 h.
+	LockoutAfter int
+	LockoutBase  time.Duration
+	Version      string
+}
+
+// App is the HTTP application.
+type App struct {
+	cfg     Config
+	db      *store.DB
+	metrics *web.Metrics
+	routes  []web.Route
+	mux     *http.ServeMux
+	pages   *pages
+}
+
+// New builds the app with its route table; extra routes (such as the
+// device endpoints) are served with the same access checks.
+func New(cfg Config, extra ...web.Route) (*App, error) {
+	if cfg.SessionTTL == 0 {
+		cfg.SessionTTL = 12 * time.Hour
+	}
+	if cfg.LockoutAfter == 0 {
+		cfg.LockoutAfter = 5
+	}
+	if cfg.LockoutBase == 0 {
+		cfg.LockoutBase = time.Minute
+	}
+	if cfg.Loc == nil || cfg.Now == nil || cfg.DB == nil {
+		panic("app.New: DB, Loc and Now are required")
+	}
+	pg, err := newPages()
+	if err != nil {
+		return nil, err
+	}
+	a := &App{cfg: cfg, db: cfg.DB, metrics: web.NewMetrics(), mux: http.NewServeMux(), pages: pg}
+	a.routes = append(a.routeTable(), extra...)
+	for _, rt := range a.routes {
+		a.mux.Handle(rt.Method+" "+rt.Pattern, web.Observe(a.metrics, rt.Pattern, a.guard(rt)))
+	}
+	a.mux.Handle("GET /static/", http.StripPrefix("/static/", staticHandler()))
+	return a, nil
+}
+
+// Routes returns the route table, for tests and the OpenAPI check.
+func (a *App) Routes() []web.Route { return a.routes }
+
+// Metrics returns the app's metrics, so other parts can add gauges.
+func (a *App) Metrics() *web.Metrics { return a.metrics }
+
+// ServeHTTP serves a request with security headers set.
+func (a *App) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	h := w.Header()
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("X-Frame-Options", "DENY")
+	h.Set("Referrer-Policy", "same-origin")
+	h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'")
+	a.mux.ServeHTTP(w, r)
+}
+
+// routeTable lists every route with who may call it. A test walks it with
+// each role.
+func (a *App) routeTable() []web.Route {
+	r := func(method, pattern string, access web.Access, summary string, h web.HandlerFunc) web.Route {
+		return web.Route{Method: method, Pattern: pattern, Access: access, Summary: summary, Handler: h}
+	}
+	p := func(method, pattern string, access web.Access, summary string, h web.HandlerFunc) web.Route {
+		return web.Route{Method: method, Pattern: pattern, Access: access, Summary: summary, Handler: h, Page: true}
+	}
+	return []web.Route{
+		r("GET", "/healthz", web.Public, "Liveness", a.healthz),
+		r("GET", "/readyz", web.Public, "Readiness (database reachable)", a.readyz),
+		r("GET", "/metrics", web.Public, "Prometheus metrics", a.serveMetrics),
+		r("GET", "/api/v1/openapi.json", web.Public, "This API's OpenAPI document", serveOpenAPI),
+
+		r("POST", "/api/v1/auth/login", web.Public, "Sign in", a.apiLogin),
+		r("POST", "/api/v1/auth/logout", web.Signed, "Sign out", a.apiLogout),
+		r("GET", "/api/v1/me", web.Signed, "The signed-in staff member", a.apiMe),
+		r("POST", "/api/v1/me/password", web.Signed, "Change own password", a.apiChangePassword),
+
+		r("GET", "/api/v1/org-units", web.Signed, "List org units", a.apiListOrgUnits),
+		r("POST", "/api/v1/org-units", web.Admin, "Create an org unit", a.apiCreateOrgUnit),
+		r("PUT", "/api/v1/org-units/{id}", web.Admin, "Update an org unit", a.apiUpdateOrgUnit),
+
+		r("GET", "/api/v1/sites", web.Signed, "List sites", a.apiListSites),
+		r("POST", "/api/v1/sites", web.Admin, "Create a site", a.apiCreateSite),
+		r("PUT", "/api/v1/sites/{id}", web.Admin, "Update a site", a.apiUpdateSite),
+
+		r("GET", "/api/v1/staff", web.Approver, "Search staff in scope", a.apiListStaff),
+		r("POST", "/api/v1/staff", web.HR, "Create a staff member", a.apiCreateStaff),
+		r("GET", "/api/v1/staff/{id}", web.Signed, "A staff member (self, or in scope)", a.apiGetStaff),
+		r("PUT", "/api/v1/staff/{id}", web.HR, "Update a staff member", a.apiUpdateStaff),
+		r("POST", "/api/v1/staff/{id}/password", web.HR, "Set a staff member's password", a.apiSetPassword),
+		r("POST", "/api/v1/staff/import", web.HR, "Import the staff master CSV (dry run or apply)", a.apiImportStaff),
+
+		r("GET", "/api/v1/grants", web.Admin, "List role grants of a staff member", a.apiListGrants),
+		r("POST", "/api/v1/grants", web.Admin, "Grant a role", a.apiCreateGrant),
+		r("DELETE", "/api/v1/grants/{id}", web.Admin, "Revoke a role", a.apiDeleteGrant),
+
+		r("GET", "/api/v1/terminals", web.Admin, "List terminals", a.apiListTerminals),
+		r("POST", "/api/v1/terminals", web.Admin, "Register a terminal", a.apiCreateTerminal),
+		r("POST", "/api/v1/terminals/{id}/revoke", web.Admin, "Revoke a terminal", a.apiRevokeTerminal),
+		r("GET", "/api/v1/device/ping", web.Device, "A terminal checks its credential", a.apiDevicePing),
+
+		r("GET", "/api/v1/api-tokens", web.Admin, "List API tokens", a.apiListTokens),
+		r("POST", "/api/v1/api-tokens", web.Admin, "Issue an API token", a.apiCreateToken),
+		r("POST", "/api/v1/api-tokens/{id}/revoke", web.Admin, "Revoke an API token", a.apiRevokeToken),
+
+		r("GET", "/api/v1/audit", web.Admin, "Read the audit trail", a.apiListAudit),
+		r("GET", "/api/v1/audit/verify", web.Admin, "Verify the audit chain", a.apiVerifyAudit),
+
+		p("GET", "/login", web.Public, "Sign-in page", a.pageLogin),
+		p("POST", "/login", web.Public, "Sign in", a.pageLoginPost),
+		p("POST", "/logout", web.Signed, "Sign out", a.pageLogout),
+		p("GET", "/{$}", web.Signed, "Home", a.pageHome),
+		p("GET", "/org-units", web.Signed, "Org units", a.pageOrgUnits),
+		p("POST", "/org-units", web.Admin, "Create an org unit", a.pageOrgUnitCreate),
+		p("GET", "/sites", web.Signed, "Sites", a.pageSites),
+		p("POST", "/sites", web.Admin, "Create a site", a.pageSiteCreate),
+		p("GET", "/sites/{id}", web.Admin, "Edit a site", a.pageSiteEdit),
+		p("POST", "/sites/{id}", web.Admin, "Save a site", a.pageSiteSave),
+		p("GET", "/staff", web.Approver, "Staff list and search", a.pageStaffList),
+		p("GET", "/staff/new", web.HR, "New staff member", a.pageStaffNew),
+		p("POST", "/staff/new", web.HR, "Create a staff member", a.pageStaffCreate),
+		p("GET", "/staff/{id}", web.Approver, "Staff member", a.pageStaffEdit),
+		p("POST", "/staff/{id}", web.HR, "Save a staff member", a.pageStaffSave),
+		p("GET", "/staff/import", web.HR, "Staff CSV import", a.pageImport),
+		p("POST", "/staff/import", web.HR, "Preview or apply a staff CSV import", a.pageImportPost),
+		p("GET", "/staff/import/template.csv", web.HR, "Staff CSV template", a.pageImportTemplate),
+	}
+}
+
+func (a *App) healthz(w http.ResponseWriter, r *http.Request) error {
+	web.WriteJSON(w, http.StatusOK, map[string]string{"status": "ok", "version": a.cfg.Version})
+	return nil
+}
+
+func (a *App) readyz(w http.ResponseWriter, r *http.Request) error {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	if err := a.db.Ping(ctx); err != nil {
+		slog.Warn("not ready", "err", err)
+		web.WriteJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "database unreachable"})
+		return nil
+	}
+	web.WriteJSON(w, http.StatusOK, map[string]string{"status": "ready", "database": string(a.db.Dialect)})
+	return nil
+}
+
+func (a *App) serveMetrics(w http.ResponseWriter, r *http.Request) error {
+	a.metrics.ServeHTTP(w, r)
+	return nil
+}
+
+// today returns the civil date now in the organisation's zone.
+func (a *App) today() kintai.Date { return kintai.DateOf(a.cfg.Now(), a.cfg.Loc) }
