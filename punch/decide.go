@@ -81,6 +81,15 @@ type Refusal struct {
 // Error names the reason; people see the messages of the wrapping *kintai.Error.
 func (r *Refusal) Error() string { return "punch refused: " + r.Reason }
 
+// ReasonCode returns the stable reason, for the API's error body.
+func (r *Refusal) ReasonCode() string { return r.Reason }
+
+// Refuse returns a refusal with a stable reason, for checks made outside
+// this package (the terminal's site, the 任用期間).
+func Refuse(code, reason, field, ja, en string) *kintai.Error {
+	return refuse(code, reason, field, ja, en)
+}
+
 // RefusalReason returns the Reason of the first *Refusal in err's chain, or
 // "" if there is none (a plain validation error, for instance).
 func RefusalReason(err error) string {

@@ -18,7 +18,13 @@ func (tx *Tx) Audit(ctx context.Context, action, entity string, entityID int64, 
 
 // AuditKey is Audit for entities keyed by something other than an integer id.
 func (tx *Tx) AuditKey(ctx context.Context, action, entity, entityID string, before, after any) error {
-	e := kintai.AuditEntry{At: tx.Now, Actor: tx.Actor.String(), Action: action, Entity: entity, EntityID: entityID}
+	return tx.auditBy(ctx, tx.Actor, action, entity, entityID, before, after)
+}
+
+// auditBy appends an entry for a change made by actor, for transactions
+// that carry the changes of several callers (group commit).
+func (tx *Tx) auditBy(ctx context.Context, actor kintai.Actor, action, entity, entityID string, before, after any) error {
+	e := kintai.AuditEntry{At: tx.Now, Actor: actor.String(), Action: action, Entity: entity, EntityID: entityID}
 	var err error
 	if e.Before, err = auditJSON(before); err != nil {
 		return err
@@ -38,12 +44,79 @@ func (tx *Tx) AuditKey(ctx context.Context, action, entity, entityID string, bef
 		prev = nil
 	}
 	e.Seal(prev)
-	if _, err := tx.exec(ctx, `INSERT INTO audit_log (seq, at, actor, action, entity, entity_id, before_json, after_json, prev_hash, hash)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	if _, err := tx.exec(ctx, insertAuditQuery,
 		e.Seq, instant(e.At), e.Actor, e.Action, e.Entity, e.EntityID, e.Before, e.After, e.PrevHash, e.Hash); err != nil {
 		return fmt.Errorf("audit: %w", err)
 	}
 	tx.audit = &e
+	tx.auditDirty = true
+	return nil
+}
+
+const insertAuditQuery = `INSERT INTO audit_log (seq, at, actor, action, entity, entity_id, before_json, after_json, prev_hash, hash)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+
+// insertAuditsQuery returns the insert of rows entries, one of statementSizes.
+func insertAuditsQuery(rows int) string { return insertAuditsQueries[rows] }
+
+var insertAuditsQueries = batchShapes(func(rows int) string {
+	return `INSERT INTO audit_log (seq, at, actor, action, entity, entity_id, before_json, after_json, prev_hash, hash)
+		VALUES ` + valuesList(rows, auditInsertCols)
+})
+
+// auditChange is one change for auditEach.
+type auditChange struct {
+	actor                    kintai.Actor
+	action, entity, entityID string
+	before, after            any
+}
+
+// auditEach appends an entry per change, in order, with multi-row inserts
+// (see statementSizes): the group commit audits hundreds of punches per
+// transaction.
+func (tx *Tx) auditEach(ctx context.Context, changes []auditChange) error {
+	if len(changes) == 0 {
+		return nil
+	}
+	if tx.audit == nil {
+		head, err := tx.auditHead(ctx)
+		if err != nil {
+			return err
+		}
+		tx.audit = head
+	}
+	entries := make([]kintai.AuditEntry, len(changes))
+	prev := tx.audit
+	for i, c := range changes {
+		e := &entries[i]
+		*e = kintai.AuditEntry{At: tx.Now, Actor: c.actor.String(), Action: c.action, Entity: c.entity, EntityID: c.entityID}
+		var err error
+		if e.Before, err = auditJSON(c.before); err != nil {
+			return err
+		}
+		if e.After, err = auditJSON(c.after); err != nil {
+			return err
+		}
+		if prev.Seq == 0 {
+			e.Seal(nil)
+		} else {
+			e.Seal(prev)
+		}
+		prev = e
+	}
+	args := make([]any, 0, min(len(entries), rowsPerStatement)*auditInsertCols)
+	rest := entries
+	for _, n := range statementSizes(len(entries)) {
+		args = args[:0]
+		for _, e := range rest[:n] {
+			args = append(args, e.Seq, instant(e.At), e.Actor, e.Action, e.Entity, e.EntityID, e.Before, e.After, e.PrevHash, e.Hash)
+		}
+		rest = rest[n:]
+		if _, err := tx.exec(ctx, insertAuditsQuery(n), args...); err != nil {
+			return fmt.Errorf("audit: %w", err)
+		}
+	}
+	tx.audit = prev
 	tx.auditDirty = true
 	return nil
 }

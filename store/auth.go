@@ -316,6 +316,21 @@ func (tx *Tx) RevokeTerminal(ctx context.Context, id int64) error {
 	return tx.Audit(ctx, "terminal.revoke", "terminal", id, nil, map[string]any{"revoked_at": tx.Now})
 }
 
+// RotateTerminalCredential gives unrevoked terminal id a new device
+// credential and returns it, shown once; the old one stops working. The
+// audit entry records that it changed, never the secret.
+func (tx *Tx) RotateTerminalCredential(ctx context.Context, id int64) (string, error) {
+	secret := NewToken("kd_")
+	res, err := tx.exec(ctx, `UPDATE terminals SET token_hash = ? WHERE id = ? AND revoked_at IS NULL`, HashToken(secret), id)
+	if err != nil {
+		return "", err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return "", kintai.NotFound("端末", "Terminal")
+	}
+	return secret, tx.Audit(ctx, "terminal.rotate", "terminal", id, nil, map[string]any{"credential": "rotated"})
+}
+
 // FindTerminals lists terminals, those of one site when siteID is not 0.
 func (db *DB) FindTerminals(ctx context.Context, siteID int64) ([]Terminal, error) {
 	q, args := `SELECT `+terminalColumns+` FROM terminals`, []any{}

@@ -16,6 +16,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
@@ -42,6 +43,10 @@ type DB struct {
 	// read is a pool of read-only connections (the same pool for PostgreSQL).
 	read *sql.DB
 	now  func() time.Time
+	// prepared holds the statements of hot paths (storing punches and
+	// their audit entries), prepared once by rebound query: SQLite would
+	// otherwise parse every statement anew. See Prepare and Tx.stmt.
+	prepared sync.Map
 }
 
 // IsPostgres reports whether dsn names a PostgreSQL database rather than a SQLite file.
@@ -102,7 +107,7 @@ func Open(ctx context.Context, dsn string, now func() time.Time) (*DB, error) {
 
 func sqliteDSN(file string, readOnly bool) string {
 	q := url.Values{}
-	pragmas := []string{"journal_mode(WAL)", "foreign_keys(1)", "busy_timeout(10000)", "synchronous(FULL)"}
+	pragmas := []string{"journal_mode(WAL)", "foreign_keys(1)", "busy_timeout(10000)", "synchronous(FULL)", "cache_size(-65536)", "wal_autocheckpoint(10000)", "temp_store(2)"}
 	q.Set("_txlock", "immediate")
 	if readOnly {
 		pragmas = []string{"foreign_keys(1)", "busy_timeout(10000)", "query_only(1)"}
@@ -125,6 +130,10 @@ func RedactURL(dsn string) string {
 
 // Close closes the database.
 func (db *DB) Close() error {
+	db.prepared.Range(func(_, s any) bool {
+		s.(*sql.Stmt).Close()
+		return true
+	})
 	err := db.write.Close()
 	if db.read != db.write {
 		err = errors.Join(err, db.read.Close())
@@ -246,6 +255,7 @@ type Tx struct {
 	// set when the transaction appended entries the stored head lacks.
 	audit      *kintai.AuditEntry
 	auditDirty bool
+	stmts      map[string]*sql.Stmt // prepared statements bound to this transaction
 }
 
 // WithTx runs fn in a write transaction on behalf of actor, committing when
@@ -270,16 +280,66 @@ func (db *DB) WithTx(ctx context.Context, actor kintai.Actor, fn func(tx *Tx) er
 	return nil
 }
 
+// prepare prepares the queries not prepared yet, for every later
+// transaction. Call it outside any transaction: the one SQLite write
+// connection must be free.
+func (db *DB) prepare(ctx context.Context, qs ...string) error {
+	for _, q := range qs {
+		q = db.rebind(q)
+		if _, ok := db.prepared.Load(q); ok {
+			continue
+		}
+		s, err := db.write.PrepareContext(ctx, q)
+		if err != nil {
+			return err
+		}
+		if _, loaded := db.prepared.LoadOrStore(q, s); loaded {
+			s.Close()
+		}
+	}
+	return nil
+}
+
+// stmt returns the prepared statement for rebound query q bound to tx, or
+// nil if q was not prepared.
+func (tx *Tx) stmt(ctx context.Context, q string) *sql.Stmt {
+	if s, ok := tx.stmts[q]; ok {
+		return s
+	}
+	p, ok := tx.db.prepared.Load(q)
+	if !ok {
+		return nil
+	}
+	s := tx.tx.StmtContext(ctx, p.(*sql.Stmt))
+	if tx.stmts == nil {
+		tx.stmts = map[string]*sql.Stmt{}
+	}
+	tx.stmts[q] = s
+	return s
+}
+
 func (tx *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
-	return tx.tx.ExecContext(ctx, tx.db.rebind(q), args...)
+	q = tx.db.rebind(q)
+	if s := tx.stmt(ctx, q); s != nil {
+		return s.ExecContext(ctx, args...)
+	}
+	return tx.tx.ExecContext(ctx, q, args...)
 }
 
 func (tx *Tx) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
-	return tx.tx.QueryContext(ctx, tx.db.rebind(q), args...)
+	q = tx.db.rebind(q)
+	if s := tx.stmt(ctx, q); s != nil {
+		return s.QueryContext(ctx, args...)
+	}
+	return tx.tx.QueryContext(ctx, q, args...)
 }
 
 func (tx *Tx) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
-	return tx.tx.QueryRowContext(ctx, tx.db.rebind(q), args...)
+	q = tx.db.rebind(q)
+	if s := tx.stmt(ctx, q); s != nil {
+		return s.QueryRowContext(ctx, args...)
+	}
+	return tx.tx.QueryRowContext(ctx, q, args...)
 }
 
 // insert runs an INSERT … RETURNING id and returns the id.

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"kintai"
 )
@@ -72,4 +73,53 @@ func (db *DB) CountStaff(ctx context.Context) (int, error) {
 	var n int
 	err := db.queryRow(ctx, `SELECT COUNT(*) FROM staff`).Scan(&n)
 	return n, err
+}
+
+// PatternAssignment is a staff member's pattern over a validity window.
+type PatternAssignment struct {
+	Pattern   WorkPattern
+	ValidFrom kintai.Date
+	ValidTo   kintai.Date // zero: open-ended
+}
+
+// FindPatternAssignments returns the patterns assigned to staffID.
+func (db *DB) FindPatternAssignments(ctx context.Context, staffID int64) ([]PatternAssignment, error) {
+	rows, err := db.query(ctx, `SELECT p.id, p.code, p.name, p.start_min, p.end_min, p.break_min, p.weekdays, a.valid_from_on, a.valid_to_on
+		FROM staff_work_patterns a JOIN work_patterns p ON p.id = a.pattern_id WHERE a.staff_id = ? ORDER BY a.valid_from_on`, staffID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []PatternAssignment
+	for rows.Next() {
+		var a PatternAssignment
+		p := &a.Pattern
+		if err := rows.Scan(&p.ID, &p.Code, &p.Name, &p.StartMin, &p.EndMin, &p.BreakMin, &p.Weekdays, &a.ValidFrom, &a.ValidTo); err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+// Schedule answers which shift a staff member has on a day from their
+// pattern assignments (it implements punch.Schedule).
+type Schedule struct {
+	Assignments []PatternAssignment
+	Loc         *time.Location
+}
+
+// ShiftOn returns the scheduled start and end instants on day.
+func (s Schedule) ShiftOn(day kintai.Date) (start, end time.Time, ok bool) {
+	for _, a := range s.Assignments {
+		if day.Before(a.ValidFrom) || (!a.ValidTo.IsZero() && day.After(a.ValidTo)) {
+			continue
+		}
+		if a.Pattern.Weekdays&(1<<day.Weekday()) == 0 {
+			return time.Time{}, time.Time{}, false
+		}
+		midnight := day.Time(s.Loc)
+		return midnight.Add(time.Duration(a.Pattern.StartMin) * time.Minute), midnight.Add(time.Duration(a.Pattern.EndMin) * time.Minute), true
+	}
+	return time.Time{}, time.Time{}, false
 }

@@ -159,6 +159,27 @@ func (db *DB) loadSiteIDs(ctx context.Context, staff []kintai.Staff) error {
 	return rows.Err()
 }
 
+// FindStaffSites returns the staff active on day on (within their 任用期間),
+// by site id, for the load tool: a terminal punches for the staff of its site.
+func (db *DB) FindStaffSites(ctx context.Context, on kintai.Date) (map[int64][]int64, error) {
+	rows, err := db.query(ctx, `SELECT ss.site_id, ss.staff_id FROM staff_sites ss JOIN staff s ON s.id = ss.staff_id
+		WHERE s.appointed_on <= ? AND (s.appointment_ends_on IS NULL OR s.appointment_ends_on >= ?)
+		ORDER BY ss.site_id, ss.staff_id`, on, on)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[int64][]int64{}
+	for rows.Next() {
+		var site, staff int64
+		if err := rows.Scan(&site, &staff); err != nil {
+			return nil, err
+		}
+		out[site] = append(out[site], staff)
+	}
+	return out, rows.Err()
+}
+
 // StaffNos returns every 職員番号 mapped to its staff id.
 func (tx *Tx) StaffNos(ctx context.Context) (map[string]int64, error) {
 	rows, err := tx.query(ctx, `SELECT staff_no, id FROM staff`)

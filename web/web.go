@@ -26,18 +26,20 @@ type Access string
 
 // Access levels.
 const (
-	Public   Access = "public"   // anyone, signed in or not
-	Device   Access = "device"   // a registered terminal (device credential)
-	Signed   Access = "staff"    // any signed-in staff member
-	Approver Access = "approver" // holds the approver role somewhere (or HR, admin)
-	HR       Access = "hr"       // holds the HR role somewhere (or admin)
-	Admin    Access = "admin"    // system administrator
+	Public Access = "public" // anyone, signed in or not
+	Device Access = "device" // a registered terminal (device credential)
+	// DeviceOrStaff is a terminal or any signed-in staff member (punching).
+	DeviceOrStaff Access = "device_or_staff"
+	Signed        Access = "staff"    // any signed-in staff member
+	Approver      Access = "approver" // holds the approver role somewhere (or HR, admin)
+	HR            Access = "hr"       // holds the HR role somewhere (or admin)
+	Admin         Access = "admin"    // system administrator
 )
 
 // Role returns the domain role an access level requires, "" for public and device.
 func (a Access) Role() kintai.Role {
 	switch a {
-	case Signed:
+	case Signed, DeviceOrStaff:
 		return kintai.RoleStaff
 	case Approver:
 		return kintai.RoleApprover
@@ -95,6 +97,8 @@ type ErrorDetail struct {
 	Message   string `json:"message"`
 	MessageEN string `json:"message_en"`
 	Field     string `json:"field,omitempty"`
+	// Reason is a finer stable code for refusals, e.g. outside_geofence.
+	Reason string `json:"reason,omitempty"`
 }
 
 // Detail returns the safe-to-show description of err.
@@ -104,6 +108,10 @@ func Detail(err error) ErrorDetail {
 	var e *kintai.Error
 	if errors.As(err, &e) {
 		d.Field = e.Field
+	}
+	var r interface{ ReasonCode() string }
+	if errors.As(err, &r) {
+		d.Reason = r.ReasonCode()
 	}
 	return d
 }
@@ -138,12 +146,18 @@ const MaxBody = 1 << 20
 // DecodeJSON reads the request body into v, refusing unknown fields,
 // trailing data and bodies over MaxBody, with messages a person can act on.
 func DecodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
+	return DecodeJSONLimit(w, r, v, MaxBody)
+}
+
+// DecodeJSONLimit is DecodeJSON for bodies of up to limit bytes (an
+// offline batch of punches).
+func DecodeJSONLimit(w http.ResponseWriter, r *http.Request, v any, limit int64) error {
 	if ct := r.Header.Get("Content-Type"); ct != "" {
 		if mt, _, _ := mime.ParseMediaType(ct); mt != "application/json" {
 			return kintai.Errorf(kintai.EINVALID, "Content-Type は application/json にしてください。", "Content-Type must be application/json.")
 		}
 	}
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, MaxBody))
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, limit))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		return decodeError(err)
@@ -164,6 +178,10 @@ func decodeError(err error) error {
 	case errors.As(err, &syn):
 		return &kintai.Error{Code: kintai.EINVALID, Message: fmt.Sprintf("JSONの形式が正しくありません（%d文字目）。", syn.Offset), MessageEN: fmt.Sprintf("Malformed JSON at offset %d.", syn.Offset)}
 	case errors.As(err, &typ):
+		// Fields of embedded structs come as "Input.staff_id"; clients know "staff_id".
+		if i := strings.LastIndexByte(typ.Field, '.'); i >= 0 {
+			typ.Field = typ.Field[i+1:]
+		}
 		return &kintai.Error{Code: kintai.EINVALID, Field: typ.Field, Message: fmt.Sprintf("項目 %s の型が正しくありません。", typ.Field), MessageEN: fmt.Sprintf("Field %s has the wrong type.", typ.Field)}
 	case errors.As(err, &tooBig):
 		return kintai.Errorf(kintai.EINVALID, "リクエストが大きすぎます。", "Request body too large.")

@@ -50,6 +50,7 @@ func commands() map[string]command {
 		"demo":    {"fill an empty database with a synthetic municipality (デモデータ作成)", runDemo},
 		"import":  {"import the staff master CSV (職員CSV取込)", runImport},
 		"audit":   {"verify the tamper-evident audit trail (監査ログ検証)", runAudit},
+		"bench":   {"load-test the punch ledger over HTTP (負荷試験)", runBench},
 	}
 }
 

@@ -60,6 +60,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
+	defer a.Close() // after the server: store the punches still queued
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return err

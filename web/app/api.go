@@ -221,6 +221,7 @@ func (a *App) apiUpdateSite(w http.ResponseWriter, r *http.Request) error {
 	if err := a.db.WithTx(r.Context(), actorFrom(r), func(tx *store.Tx) error { return tx.UpdateSite(r.Context(), &s) }); err != nil {
 		return err
 	}
+	a.forgetCaches()
 	web.WriteJSON(w, http.StatusOK, s)
 	return nil
 }
@@ -351,6 +352,7 @@ func (a *App) updateStaff(r *http.Request, s *kintai.Staff) error {
 			return err
 		}
 		_, err = tx.UpdateStaff(r.Context(), s)
+		a.forgetCaches()
 		return err
 	})
 }
@@ -485,6 +487,7 @@ func (a *App) apiRevokeTerminal(w http.ResponseWriter, r *http.Request) error {
 	if err := a.db.WithTx(r.Context(), actorFrom(r), func(tx *store.Tx) error { return tx.RevokeTerminal(r.Context(), id) }); err != nil {
 		return err
 	}
+	a.forgetCaches()
 	w.WriteHeader(http.StatusNoContent)
 	return nil
 }

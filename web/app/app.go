@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"kintai"
+	"kintai/punch"
 	"kintai/store"
 	"kintai/web"
 )
@@ -28,7 +29,11 @@ type Config struct {
 	// locked for LockoutBase, doubling with each further failure up to 1 h.
 	LockoutAfter int
 	LockoutBase  time.Duration
-	Version      string
+	// PunchPolicy holds the punch settings (geofence refusal, skew, batch size).
+	PunchPolicy punch.Policy
+	// PunchBatch is the most punches stored in one transaction (default 512).
+	PunchBatch int
+	Version    string
 }
 
 // App is the HTTP application.
@@ -39,6 +44,10 @@ type App struct {
 	routes  []web.Route
 	mux     *http.ServeMux
 	pages   *pages
+
+	writer     *store.PunchWriter
+	terminals  terminalCache
+	punchCache punchCaches
 }
 
 // New builds the app with its route table; extra routes (such as the
@@ -56,11 +65,24 @@ func New(cfg Config, extra ...web.Route) (*App, error) {
 	if cfg.Loc == nil || cfg.Now == nil || cfg.DB == nil {
 		panic("app.New: DB, Loc and Now are required")
 	}
+	if cfg.PunchPolicy == (punch.Policy{}) {
+		cfg.PunchPolicy = punch.DefaultPolicy()
+	}
+	if err := cfg.PunchPolicy.Validate(); err != nil {
+		return nil, err
+	}
+	if cfg.PunchBatch == 0 {
+		cfg.PunchBatch = 512
+	}
 	pg, err := newPages()
 	if err != nil {
 		return nil, err
 	}
 	a := &App{cfg: cfg, db: cfg.DB, metrics: web.NewMetrics(), mux: http.NewServeMux(), pages: pg}
+	a.writer = cfg.DB.NewPunchWriter(cfg.PunchBatch)
+	a.metrics.AddGauge(web.Gauge{Name: "kintai_punches_stored_total", Help: "Punches stored since start.", Value: func() float64 { return float64(a.writer.Stored.Load()) }})
+	a.metrics.AddGauge(web.Gauge{Name: "kintai_punch_batches_total", Help: "Punch transactions committed since start.", Value: func() float64 { return float64(a.writer.Batches.Load()) }})
+	a.metrics.AddGauge(web.Gauge{Name: "kintai_punch_queue", Help: "Punch calls waiting for the writer.", Value: func() float64 { return float64(a.writer.Queued()) }})
 	a.routes = append(a.routeTable(), extra...)
 	for _, rt := range a.routes {
 		a.mux.Handle(rt.Method+" "+rt.Pattern, web.Observe(a.metrics, rt.Pattern, a.guard(rt)))
@@ -68,6 +90,10 @@ func New(cfg Config, extra ...web.Route) (*App, error) {
 	a.mux.Handle("GET /static/", http.StripPrefix("/static/", staticHandler()))
 	return a, nil
 }
+
+// Close stores the punches still queued and stops the punch writer. Call
+// it after the HTTP server has shut down.
+func (a *App) Close() { a.writer.Close() }
 
 // Routes returns the route table, for tests and the OpenAPI check.
 func (a *App) Routes() []web.Route { return a.routes }
@@ -129,6 +155,12 @@ func (a *App) routeTable() []web.Route {
 		r("POST", "/api/v1/terminals/{id}/revoke", web.Admin, "Revoke a terminal", a.apiRevokeTerminal),
 		r("GET", "/api/v1/device/ping", web.Device, "A terminal checks its credential", a.apiDevicePing),
 
+		r("POST", "/api/v1/punches", web.DeviceOrStaff, "Record a punch", a.apiPunch),
+		r("POST", "/api/v1/punches/batch", web.Device, "Upload punches queued offline", a.apiPunchBatch),
+		r("GET", "/api/v1/punches", web.Signed, "Punches of a staff member (self, or in scope) with exceptions", a.apiListPunches),
+		r("GET", "/api/v1/punch-exceptions", web.Approver, "Punch exceptions of staff in scope", a.apiPunchExceptions),
+		r("GET", "/api/v1/presence", web.Approver, "Live presence board of staff in scope", a.apiPresence),
+
 		r("GET", "/api/v1/api-tokens", web.Admin, "List API tokens", a.apiListTokens),
 		r("POST", "/api/v1/api-tokens", web.Admin, "Issue an API token", a.apiCreateToken),
 		r("POST", "/api/v1/api-tokens/{id}/revoke", web.Admin, "Revoke an API token", a.apiRevokeToken),
@@ -154,6 +186,10 @@ func (a *App) routeTable() []web.Route {
 		p("GET", "/staff/import", web.HR, "Staff CSV import", a.pageImport),
 		p("POST", "/staff/import", web.HR, "Preview or apply a staff CSV import", a.pageImportPost),
 		p("GET", "/staff/import/template.csv", web.HR, "Staff CSV template", a.pageImportTemplate),
+		p("GET", "/punch", web.Signed, "Punch page", a.pagePunch),
+		p("POST", "/punch", web.Signed, "Record a punch (form without JavaScript)", a.pagePunchPost),
+		p("GET", "/my/punches", web.Signed, "My punches of a month", a.pageMyPunches),
+		p("GET", "/presence", web.Approver, "Live presence board", a.pagePresence),
 	}
 }
 

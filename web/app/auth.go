@@ -88,7 +88,7 @@ func (a *App) authenticate(r *http.Request) (*identity, error) {
 			return nil, kintai.Errorf(kintai.EUNAUTHORIZED, "Authorization ヘッダーの形式が正しくありません。", "Authorization header must be 'Bearer <token>'.")
 		}
 		if strings.HasPrefix(tok, "kd_") {
-			t, err := a.db.AuthenticateTerminal(ctx, tok)
+			t, err := a.terminals.authenticate(ctx, a.db, tok, a.cfg.Now())
 			if err != nil {
 				return nil, err
 			}
@@ -145,6 +145,9 @@ func (a *App) authorize(rt web.Route, r *http.Request, id *identity) error {
 		if id.terminal == nil {
 			return kintai.Errorf(kintai.EUNAUTHORIZED, "端末の認証情報が必要です。", "A terminal credential is required.")
 		}
+		return nil
+	}
+	if rt.Access == web.DeviceOrStaff && id.terminal != nil {
 		return nil
 	}
 	if id.staff == nil {
@@ -229,6 +232,9 @@ func (a *App) signIn(ctx context.Context, staffNo, pw string) (string, store.Ses
 func (a *App) setSessionCookie(w http.ResponseWriter, r *http.Request, token string, expires time.Time) {
 	http.SetCookie(w, &http.Cookie{
 		Name: sessionCookie, Value: token, Path: "/", Expires: expires,
+		// MaxAge wins over Expires in browsers, so a client whose clock
+		// differs from the server's keeps the cookie for the session's life.
+		MaxAge:   int(a.cfg.SessionTTL.Seconds()),
 		HttpOnly: true, SameSite: http.SameSiteLaxMode,
 		Secure: a.cfg.SecureCookies || r.TLS != nil,
 	})

@@ -29,7 +29,11 @@ func (a *App) importStaff(r *http.Request, body []byte, enc staffcsv.Encoding, a
 		return store.ImportResult{}, err
 	}
 	inScope := func(unit int64) bool { return actor.Can(kintai.RoleHR, unit, tree) }
-	return a.db.ImportStaff(r.Context(), actor, f, inScope, apply)
+	res, err := a.db.ImportStaff(r.Context(), actor, f, inScope, apply)
+	if res.Applied {
+		a.forgetCaches()
+	}
+	return res, err
 }
 
 func parseEncoding(s string) (staffcsv.Encoding, error) {

@@ -18,6 +18,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"kintai"
+	"kintai/punch"
 	"kintai/staffcsv"
 	"kintai/store"
 	"kintai/store/storetest"
@@ -229,8 +230,8 @@ func checkPathParams(t *testing.T, doc map[string]any, o openAPIOperation) {
 
 // checkSecurity requires the operation's security to match the route's
 // access: none for public routes, the device credential for device routes,
-// and a session (with the CSRF header on unsafe methods) or an API token
-// for everything else.
+// a session (with the CSRF header on unsafe methods) or an API token for
+// staff routes, and any of the three for device-or-staff routes.
 func checkSecurity(t *testing.T, o openAPIOperation, rt web.Route) {
 	t.Helper()
 	raw, ok := o.op["security"]
@@ -261,7 +262,11 @@ func checkSecurity(t *testing.T, o openAPIOperation, rt web.Route) {
 			session = "csrfToken+session"
 		}
 		want = []string{"apiToken", session}
+		if rt.Access == web.DeviceOrStaff {
+			want = append(want, "deviceCredential")
+		}
 	}
+	slices.Sort(want)
 	if !slices.Equal(got, want) {
 		t.Errorf("security = %q, want %q for %s access", got, want, rt.Access)
 	}
@@ -350,6 +355,12 @@ func TestOpenAPISchemasMatchGo(t *testing.T) {
 		{"OrgUnitInput", orgUnitInput{}, false},
 		{"SiteInput", siteInput{}, false},
 		{"GrantInput", kintai.Grant{}, false},
+		{"Punch", punch.Punch{}, true},
+		{"PunchInput", punchInput{}, false},
+		{"PunchReply", punchReply{}, true},
+		{"BatchItem", batchItem{}, true},
+		{"Exception", punch.Exception{}, true},
+		{"PresenceRow", presenceRow{}, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.schema, func(t *testing.T) {
@@ -390,18 +401,36 @@ func TestOpenAPISchemasMatchGo(t *testing.T) {
 }
 
 // jsonFields returns the sorted JSON names of t's fields as encoding/json
-// writes them, and which of them may be left out.
+// writes them, and which of them may be left out. As in encoding/json, the
+// fields of an embedded struct without a JSON name are promoted (left out
+// with it when it is a nil pointer), and a field of the outer struct hides
+// an embedded one of the same name.
 func jsonFields(t reflect.Type) (names []string, omitted map[string]bool) {
 	omitted = map[string]bool{}
+	type embedded struct {
+		t   reflect.Type
+		ptr bool
+	}
+	var promote []embedded
 	for f := range t.Fields() {
-		if !f.IsExported() {
-			continue
-		}
 		tag := f.Tag.Get("json")
 		if tag == "-" {
 			continue
 		}
 		name, opts, _ := strings.Cut(tag, ",")
+		if f.Anonymous && name == "" {
+			ft, ptr := f.Type, f.Type.Kind() == reflect.Pointer
+			if ptr {
+				ft = ft.Elem()
+			}
+			if ft.Kind() == reflect.Struct {
+				promote = append(promote, embedded{ft, ptr})
+				continue
+			}
+		}
+		if !f.IsExported() {
+			continue
+		}
 		if name == "" {
 			name = f.Name
 		}
@@ -410,6 +439,16 @@ func jsonFields(t reflect.Type) (names []string, omitted map[string]bool) {
 			if o == "omitempty" || o == "omitzero" {
 				omitted[name] = true
 			}
+		}
+	}
+	for _, e := range promote {
+		inner, innerOmitted := jsonFields(e.t)
+		for _, name := range inner {
+			if slices.Contains(names, name) {
+				continue
+			}
+			names = append(names, name)
+			omitted[name] = innerOmitted[name] || e.ptr
 		}
 	}
 	slices.Sort(names)

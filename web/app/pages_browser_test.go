@@ -9,7 +9,10 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
 	"github.com/google/go-cmp/cmp"
 
@@ -30,8 +33,23 @@ type page struct {
 
 func newPage(t *testing.T) *page {
 	t.Helper()
+	ctx := browsertest.New(t) // first, so a missing browser skips before any set-up
 	f := newFixture(t, store.SQLite)
-	return &page{t: t, f: f, ctx: browsertest.New(t)}
+	// The session cookie's Expires comes from the server's clock. The
+	// fixture's clock stands in the past of the browser's, which would drop
+	// the cookie on arrival, so bring it up to the wall clock.
+	if d := time.Since(f.clock.Now()); d > 0 {
+		f.clock.Advance(d)
+	}
+	return &page{t: t, f: f, ctx: ctx}
+}
+
+// stepTimeout bounds one browser step, so a missing element fails its
+// subtest quickly instead of using up the whole test's time.
+const stepTimeout = 10 * time.Second
+
+func (p *page) step() (context.Context, context.CancelFunc) {
+	return context.WithTimeout(p.ctx, stepTimeout)
 }
 
 // in returns p for subtest t, so failures are reported on it.
@@ -47,15 +65,19 @@ func (p *page) fail(format string, args ...any) {
 // do runs actions that return nothing.
 func (p *page) do(actions ...chromedp.Action[chromedp.Void]) {
 	p.t.Helper()
-	if err := chromedp.Do(p.ctx, actions...); err != nil {
+	ctx, cancel := p.step()
+	defer cancel()
+	if err := chromedp.Do(ctx, actions...); err != nil {
 		p.fail("browser: %v", err)
 	}
 }
 
-// run runs one action and returns its value.
-func run[T any](p *page, a chromedp.Action[T]) T {
+// read runs one action and returns its value.
+func read[T any](p *page, a chromedp.Action[T]) T {
 	p.t.Helper()
-	v, err := chromedp.Run(p.ctx, a)
+	ctx, cancel := p.step()
+	defer cancel()
+	v, err := chromedp.Run(ctx, a)
 	if err != nil {
 		p.fail("browser: %v", err)
 	}
@@ -65,7 +87,7 @@ func run[T any](p *page, a chromedp.Action[T]) T {
 // open loads path and returns the HTTP status of the page it ends on.
 func (p *page) open(path string) int {
 	p.t.Helper()
-	resp := run(p, chromedp.NavigateResponse(p.f.srv.URL+path))
+	resp := read(p, chromedp.NavigateResponse(p.f.srv.URL+path))
 	return int(resp.Status)
 }
 
@@ -73,31 +95,48 @@ func (p *page) open(path string) int {
 // HTTP status (after redirects).
 func (p *page) submit(sel string) int {
 	p.t.Helper()
-	resp, err := chromedp.RunResponse(p.ctx, chromedp.Click(chromedp.CSS(sel)))
+	ctx, cancel := p.step()
+	defer cancel()
+	resp, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(sel)))
 	if err != nil {
 		p.fail("submit %s: %v", sel, err)
 	}
 	return int(resp.Status)
 }
 
-// fill replaces the value of the field sel by typing v. The field is
-// emptied by script: chromedp v0.23.0's SetValue cannot set "" (the empty
-// argument is dropped on the wire and the field reads "undefined").
+// fill replaces the value of the field sel by typing v key by key.
 func (p *page) fill(sel, v string) {
 	p.t.Helper()
-	p.do(chromedp.WaitVisible(chromedp.CSS(sel)),
-		chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`document.querySelector(%q).value = ""`, sel)),
-		chromedp.SendKeys(chromedp.CSS(sel), v))
+	p.do(p.clear(sel), chromedp.SendKeys(chromedp.CSS(sel), v))
+}
+
+// compose replaces the value of the field sel with v as an input method
+// commits it. Key events cannot type the ideographic space (U+3000) that
+// separates family and given names, so this inserts the text instead.
+func (p *page) compose(sel, v string) {
+	p.t.Helper()
+	p.do(p.clear(sel), chromedp.Focus(chromedp.CSS(sel)), chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		_, err := cdp.Call(ctx, t, input.InsertText, input.InsertTextParams{Text: v})
+		return err
+	}))
+}
+
+// clear empties the field sel by script: chromedp v0.23.0's SetValue cannot
+// set "" (the empty argument is dropped on the wire and the field reads
+// "undefined").
+func (p *page) clear(sel string) chromedp.Action[chromedp.Void] {
+	return chromedp.Steps(chromedp.WaitVisible(chromedp.CSS(sel)),
+		chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`document.querySelector(%q).value = ""`, sel)))
 }
 
 func (p *page) text(sel string) string {
 	p.t.Helper()
-	return strings.TrimSpace(run(p, chromedp.Text(chromedp.CSS(sel))))
+	return strings.TrimSpace(read(p, chromedp.Text(chromedp.CSS(sel))))
 }
 
 func (p *page) value(sel string) string {
 	p.t.Helper()
-	return run(p, chromedp.Value(chromedp.CSS(sel)))
+	return read(p, chromedp.Value(chromedp.CSS(sel)))
 }
 
 // texts returns the text content of every element matching the CSS
@@ -105,13 +144,13 @@ func (p *page) value(sel string) string {
 func (p *page) texts(sel string) []string {
 	p.t.Helper()
 	js := fmt.Sprintf(`[...document.querySelectorAll(%q)].map(e => e.textContent.trim())`, sel)
-	return run(p, chromedp.Evaluate[[]string](js))
+	return read(p, chromedp.Evaluate[[]string](js))
 }
 
 // path returns the current page's path and query.
 func (p *page) path() string {
 	p.t.Helper()
-	u, err := url.Parse(run(p, chromedp.Location()))
+	u, err := url.Parse(read(p, chromedp.Location()))
 	if err != nil {
 		p.fail("location: %v", err)
 	}
@@ -283,7 +322,7 @@ func TestBrowserStaff(t *testing.T) {
 		if got := p.value("input[name=name]"); got != staff.Name {
 			t.Errorf("name field = %q, want %q", got, staff.Name)
 		}
-		p.fill("input[name=name]", "更新　花子")
+		p.compose("input[name=name]", "更新　花子")
 		if st := p.submit("main form.card button[type=submit]"); st != 200 {
 			t.Errorf("status = %d, want 200", st)
 		}
@@ -306,7 +345,7 @@ func TestBrowserStaff(t *testing.T) {
 	t.Run("edit with bad kana", func(t *testing.T) {
 		p := p.in(t)
 		p.open(editPath)
-		p.fill("input[name=name]", "誤り　太郎")
+		p.compose("input[name=name]", "誤り　太郎")
 		p.fill("input[name=kana]", "shiken")
 		if st := p.submit("main form.card button[type=submit]"); st != 400 {
 			t.Errorf("status = %d, want 400", st)
@@ -462,7 +501,7 @@ func TestBrowserSitesAndOrgUnits(t *testing.T) {
 		}
 		rows := p.texts("main table.list tbody tr")
 		want := []string{"S0001本庁舎なし", "S0002第二庁舎本町1-2-3半径150m"}
-		if diff := cmp.Diff(want, squeeze(rows)); diff != "" {
+		if diff := cmp.Diff(want, squeezeCells(rows)); diff != "" {
 			t.Errorf("site rows (-want +got):\n%s", diff)
 		}
 	})
@@ -491,8 +530,8 @@ func TestBrowserSitesAndOrgUnits(t *testing.T) {
 		p := p.in(t)
 		p.open("/org-units")
 		browsertest.Screenshot(t, p.ctx, "org-units")
-		got := p.texts("main table.list tbody td:first-child")
-		// textContent keeps the full-width spaces that indent a child.
+		// Read without trimming: full-width spaces indent a child.
+		got := read(p, chromedp.Evaluate[[]string](`[...document.querySelectorAll("main table.list tbody td:first-child")].map(e => e.textContent)`))
 		want := []string{"総務部", "人事課", "財政課"}
 		trimmed := make([]string, len(got))
 		for i, s := range got {
@@ -510,8 +549,8 @@ func TestBrowserSitesAndOrgUnits(t *testing.T) {
 	})
 }
 
-// squeeze removes the white space between table cells.
-func squeeze(rows []string) []string {
+// squeezeCells removes the white space between table cells.
+func squeezeCells(rows []string) []string {
 	out := make([]string, len(rows))
 	for i, r := range rows {
 		out[i] = strings.Join(strings.Fields(r), "")

@@ -39,6 +39,11 @@ var access = map[string]string{
 	"POST /api/v1/terminals":              "admin",
 	"POST /api/v1/terminals/{id}/revoke":  "admin",
 	"GET /api/v1/device/ping":             "device",
+	"POST /api/v1/punches":                "device_or_staff",
+	"POST /api/v1/punches/batch":          "device",
+	"GET /api/v1/punches":                 "staff",
+	"GET /api/v1/punch-exceptions":        "approver",
+	"GET /api/v1/presence":                "approver",
 	"GET /api/v1/api-tokens":              "admin",
 	"POST /api/v1/api-tokens":             "admin",
 	"POST /api/v1/api-tokens/{id}/revoke": "admin",
@@ -62,6 +67,10 @@ var access = map[string]string{
 	"GET /staff/import":                   "hr",
 	"POST /staff/import":                  "hr",
 	"GET /staff/import/template.csv":      "hr",
+	"GET /punch":                          "staff",
+	"POST /punch":                         "staff",
+	"GET /my/punches":                     "staff",
+	"GET /presence":                       "approver",
 }
 
 // rank orders the people of the fixture by what they may do.
@@ -73,6 +82,8 @@ func allowed(need, who string) bool {
 		return true
 	case "device":
 		return who == "device"
+	case "device_or_staff":
+		return who != ""
 	}
 	if who == "device" {
 		return false
