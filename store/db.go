@@ -45,7 +45,7 @@ type DB struct {
 	now  func() time.Time
 	// prepared holds the statements of hot paths (storing punches and
 	// their audit entries), prepared once by rebound query: SQLite would
-	// otherwise parse every statement anew. See Prepare and Tx.stmt.
+	// otherwise parse every statement anew. See prepare and Tx.stmt.
 	prepared sync.Map
 }
 

@@ -255,6 +255,7 @@ type PunchWriter struct {
 	mu       sync.RWMutex // guards closed against queueing (see Write)
 	closed   bool
 	queries  []string // to prepare
+	prepared bool     // queries are prepared; used by the loop only
 
 	// Counters for /metrics.
 	Batches atomic.Int64
@@ -276,38 +277,7 @@ func (db *DB) NewPunchWriter(maxBatch int) *PunchWriter {
 		queries: batchQueries()}
 	w.wg.Add(1)
 	go w.loop()
-	if db.Dialect == SQLite {
-		w.wg.Add(1)
-		go w.checkpoints()
-	}
 	return w
-}
-
-// checkpointEvery is how often, while punches are stored, the SQLite WAL
-// is copied back into the database file.
-const checkpointEvery = 250 * time.Millisecond
-
-// checkpoints copies the WAL into the database file beside the writer,
-// through a read connection (a passive checkpoint blocks neither readers
-// nor the writer), so that commits seldom reach the write connection's
-// automatic checkpoint, which would stall every punch waiting behind it.
-func (w *PunchWriter) checkpoints() {
-	defer w.wg.Done()
-	tick := time.NewTicker(checkpointEvery)
-	defer tick.Stop()
-	var last int64
-	for {
-		select {
-		case <-w.closing:
-			return
-		case <-tick.C:
-		}
-		if n := w.Batches.Load(); n != last {
-			last = n
-			// A failed checkpoint is left to the automatic one.
-			w.db.read.ExecContext(context.Background(), `PRAGMA wal_checkpoint(PASSIVE)`)
-		}
-	}
 }
 
 // ErrWriterClosed is returned for punches sent after Close.
@@ -392,8 +362,10 @@ func (w *PunchWriter) commit(batch []*punchJob) {
 	ctx := context.Background()
 	// Once, outside the transaction (the SQLite write connection must be
 	// free). Should preparing fail, the statements run unprepared and
-	// report the failure themselves.
-	_ = w.db.prepare(ctx, w.queries...)
+	// report the failure themselves, and the next batch tries again.
+	if !w.prepared {
+		w.prepared = w.db.prepare(ctx, w.queries...) == nil
+	}
 	var recs []PunchRecord
 	for _, j := range batch {
 		recs = append(recs, j.recs...)
