@@ -120,7 +120,7 @@ func (a *App) routeTable() []web.Route {
 	p := func(method, pattern string, access web.Access, summary string, h web.HandlerFunc) web.Route {
 		return web.Route{Method: method, Pattern: pattern, Access: access, Summary: summary, Handler: h, Page: true}
 	}
-	return []web.Route{
+	base := []web.Route{
 		r("GET", "/healthz", web.Public, "Liveness", a.healthz),
 		r("GET", "/readyz", web.Public, "Readiness (database reachable)", a.readyz),
 		r("GET", "/metrics", web.Public, "Prometheus metrics", a.serveMetrics),
@@ -191,6 +191,9 @@ func (a *App) routeTable() []web.Route {
 		p("GET", "/my/punches", web.Signed, "My punches of a month", a.pageMyPunches),
 		p("GET", "/presence", web.Approver, "Live presence board", a.pagePresence),
 	}
+	base = append(base, a.rulesRoutes()...)
+	base = append(base, a.kioskRoutes()...)
+	return append(base, a.kioskPagesRoutes()...)
 }
 
 func (a *App) healthz(w http.ResponseWriter, r *http.Request) error {
