@@ -146,8 +146,10 @@ type Segment struct {
 	// Counts60 is false for minutes on the designated rest day, which do
 	// not count towards, and are never paid at, the beyond-60 rate.
 	Counts60 bool `json:"counts60"`
-	// Band100 marks a part-timer's minutes paid at 100/100 (not
-	// overtime for the caps, not counted towards 60 hours).
+	// Band100 marks a part-timer's minutes inside the 100/100 band (給与法
+	// 16条2項 and the municipal equivalents). They are still hours beyond
+	// regular hours: they count towards the caps and towards 60 hours, and
+	// beyond 60 hours they are paid at the beyond-60 rate like any other.
 	Band100 bool `json:"band100,omitempty"`
 }
 
