@@ -50,7 +50,30 @@ func (tx *Tx) auditBy(ctx context.Context, actor kintai.Actor, action, entity, e
 	}
 	tx.audit = &e
 	tx.auditDirty = true
+	if cachedEntities[entity] {
+		tx.masterDirty = true
+	}
 	return nil
+}
+
+// cachedEntities are the audited entities that servers cache on the punch
+// path; a transaction changing one of them advances the master version.
+// An entity cached anywhere for longer than a request belongs here.
+var cachedEntities = map[string]bool{
+	"staff":              true,
+	"site":               true,
+	"terminal":           true,
+	"work_pattern":       true,
+	"staff_work_pattern": true,
+}
+
+// MasterVersion returns the count of committed changes to cached master
+// data. Servers poll it to drop their caches after a change made by
+// another server.
+func (db *DB) MasterVersion(ctx context.Context) (int64, error) {
+	var n int64
+	err := db.queryRow(ctx, `SELECT n FROM master_version WHERE id = 1`).Scan(&n)
+	return n, err
 }
 
 const insertAuditQuery = `INSERT INTO audit_log (seq, at, actor, action, entity, entity_id, before_json, after_json, prev_hash, hash)
@@ -103,6 +126,9 @@ func (tx *Tx) auditEach(ctx context.Context, changes []auditChange) error {
 			e.Seal(prev)
 		}
 		prev = e
+		if cachedEntities[c.entity] {
+			tx.masterDirty = true
+		}
 	}
 	args := make([]any, 0, min(len(entries), rowsPerStatement)*auditInsertCols)
 	rest := entries

@@ -255,6 +255,9 @@ type Tx struct {
 	// set when the transaction appended entries the stored head lacks.
 	audit      *kintai.AuditEntry
 	auditDirty bool
+	// masterDirty is set when the transaction changed master data that
+	// servers cache (see cachedEntities).
+	masterDirty bool
 	stmts      map[string]*sql.Stmt // prepared statements bound to this transaction
 }
 
@@ -273,6 +276,12 @@ func (db *DB) WithTx(ctx context.Context, actor kintai.Actor, fn func(tx *Tx) er
 	if err := tx.flushAuditHead(ctx); err != nil {
 		sqlTx.Rollback()
 		return err
+	}
+	if tx.masterDirty {
+		if _, err := tx.exec(ctx, `UPDATE master_version SET n = n + 1 WHERE id = 1`); err != nil {
+			sqlTx.Rollback()
+			return fmt.Errorf("master version: %w", err)
+		}
 	}
 	if err := sqlTx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)

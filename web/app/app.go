@@ -7,6 +7,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"sync"
 	"time"
 
 	"kintai"
@@ -48,6 +49,22 @@ type App struct {
 	writer     *store.PunchWriter
 	terminals  terminalCache
 	punchCache punchCaches
+
+	// stop ends the background loops started with goBackground; bg
+	// waits for them.
+	stop     chan struct{}
+	stopOnce sync.Once
+	bg       sync.WaitGroup
+}
+
+// goBackground runs loop until Close; loop must return soon after stop is
+// closed.
+func (a *App) goBackground(loop func(stop <-chan struct{})) {
+	a.bg.Add(1)
+	go func() {
+		defer a.bg.Done()
+		loop(a.stop)
+	}()
 }
 
 // New builds the app with its route table; extra routes (such as the
@@ -78,11 +95,12 @@ func New(cfg Config, extra ...web.Route) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	a := &App{cfg: cfg, db: cfg.DB, metrics: web.NewMetrics(), mux: http.NewServeMux(), pages: pg}
+	a := &App{cfg: cfg, db: cfg.DB, metrics: web.NewMetrics(), mux: http.NewServeMux(), pages: pg, stop: make(chan struct{})}
 	a.writer = cfg.DB.NewPunchWriter(cfg.PunchBatch)
 	a.metrics.AddGauge(web.Gauge{Name: "kintai_punches_stored_total", Help: "Punches stored since start.", Value: func() float64 { return float64(a.writer.Stored.Load()) }})
 	a.metrics.AddGauge(web.Gauge{Name: "kintai_punch_batches_total", Help: "Punch transactions committed since start.", Value: func() float64 { return float64(a.writer.Batches.Load()) }})
 	a.metrics.AddGauge(web.Gauge{Name: "kintai_punch_queue", Help: "Punch calls waiting for the writer.", Value: func() float64 { return float64(a.writer.Queued()) }})
+	a.goBackground(a.watchMasterData())
 	a.routes = append(a.routeTable(), extra...)
 	for _, rt := range a.routes {
 		a.mux.Handle(rt.Method+" "+rt.Pattern, web.Observe(a.metrics, rt.Pattern, a.guard(rt)))
@@ -91,9 +109,16 @@ func New(cfg Config, extra ...web.Route) (*App, error) {
 	return a, nil
 }
 
-// Close stores the punches still queued and stops the punch writer. Call
-// it after the HTTP server has shut down.
-func (a *App) Close() { a.writer.Close() }
+// Close stops the background loops, stores the punches still queued and
+// stops the punch writer. Call it after the HTTP server has shut down. It
+// may be called more than once.
+func (a *App) Close() {
+	a.stopOnce.Do(func() {
+		close(a.stop)
+		a.bg.Wait()
+		a.writer.Close()
+	})
+}
 
 // Routes returns the route table, for tests and the OpenAPI check.
 func (a *App) Routes() []web.Route { return a.routes }

@@ -2,6 +2,8 @@ package app
 
 import (
 	"context"
+	"log/slog"
+	"math/rand/v2"
 	"sync"
 	"time"
 
@@ -10,10 +12,59 @@ import (
 	"kintai/store"
 )
 
-// cacheTTL bounds how stale the punch path's lookups may be when another
-// server changed the record; changes made through this server clear the
-// entry at once.
-const cacheTTL = 15 * time.Second
+// Master data read on the punch path is cached. Changes made through this
+// server clear the caches at once; changes made through another server
+// sharing the database are noticed by polling the store's master version
+// every masterPoll (watchMasterData). cacheTTL only bounds the rare case of
+// an entry loaded just before a remote change and stored just after the
+// poll cleared the caches; entries expire at a random point of its second
+// half so that a whole ward's entries, loaded in the same morning minutes,
+// are not re-read in the same second.
+const (
+	cacheTTL   = 2 * time.Minute
+	masterPoll = time.Second
+)
+
+// watchMasterData returns a loop that clears the caches whenever the
+// master version moves from the one read now, before anything is cached.
+func (a *App) watchMasterData() func(stop <-chan struct{}) {
+	last, err := a.db.MasterVersion(context.Background())
+	if err != nil {
+		last = -1
+	}
+	return func(stop <-chan struct{}) { a.pollMasterData(stop, last) }
+}
+
+func (a *App) pollMasterData(stop <-chan struct{}, last int64) {
+	t := time.NewTicker(masterPoll)
+	defer t.Stop()
+	failing := false
+	for {
+		select {
+		case <-stop:
+			return
+		case <-t.C:
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), masterPoll)
+		n, err := a.db.MasterVersion(ctx)
+		cancel()
+		if err != nil {
+			// Log the first failure of a run only; the caches are
+			// dropped so that nothing older than a poll is trusted.
+			if !failing {
+				slog.Warn("master version poll failed", "err", err)
+			}
+			failing = true
+			a.forgetCaches()
+			continue
+		}
+		failing = false
+		if last >= 0 && n != last {
+			a.forgetCaches()
+		}
+		last = n
+	}
+}
 
 type cached[T any] struct {
 	v   T
@@ -44,7 +95,7 @@ func (c *ttlCache[K, V]) put(k K, v V, now time.Time) {
 	if c.m == nil || len(c.m) > 100000 {
 		c.m = map[K]cached[V]{}
 	}
-	c.m[k] = cached[V]{v, now.Add(cacheTTL)}
+	c.m[k] = cached[V]{v, now.Add(cacheTTL/2 + rand.N(cacheTTL/2))}
 }
 
 func (c *ttlCache[K, V]) clear() {

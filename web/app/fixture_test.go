@@ -107,6 +107,7 @@ func newFixture(t *testing.T, d store.Dialect) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(f.app.Close) // after the server has closed (cleanups run last first)
 	f.srv = httptest.NewServer(f.app)
 	t.Cleanup(f.srv.Close)
 	return f
