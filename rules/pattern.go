@@ -12,8 +12,7 @@ const (
 	// shift work): only days with a DayShift have regular hours.
 	PatternShift PatternKind = "shift"
 	// PatternStaggered is 時差出勤: the day's length is fixed and the start
-	// is one of Options; the first option applies unless a DayShift picks
-	// another.
+	// moves: Hours applies unless a DayShift picks one of Options.
 	PatternStaggered PatternKind = "staggered"
 	// PatternFlex is flex time (フレックスタイム): hours are allotted day by
 	// day (DayShift) inside the flexible band over a unit period whose
