@@ -258,7 +258,7 @@ type Tx struct {
 	// masterDirty is set when the transaction changed master data that
 	// servers cache (see cachedEntities).
 	masterDirty bool
-	stmts      map[string]*sql.Stmt // prepared statements bound to this transaction
+	stmts       map[string]*sql.Stmt // prepared statements bound to this transaction
 }
 
 // WithTx runs fn in a write transaction on behalf of actor, committing when
