@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"kintai"
+	"kintai/rules"
 )
 
 // Scale is how big a ward to generate.
@@ -64,16 +65,10 @@ type Site struct {
 	RadiusM int
 }
 
-// Pattern is a 勤務パターン: times are minutes since midnight and Weekdays
-// is a bit mask of 1<<time.Weekday (Monday to Friday is 62).
-type Pattern struct {
-	Code     string
-	Name     string
-	StartMin int
-	EndMin   int
-	BreakMin int
-	Weekdays int
-}
+// Pattern is a 勤務パターン in the rules engine's terms: times are minutes
+// since midnight and Weekdays is a bit mask of 1<<time.Weekday (Monday to
+// Friday is 62).
+type Pattern = rules.Pattern
 
 // Staff is a 職員. Name is family name, U+3000 and given name ("世田　太郎"),
 // and Kana is its reading in full-width katakana written the same way.
@@ -92,6 +87,26 @@ type Staff struct {
 	SupervisorNo      string // "" for the top of the tree
 	PatternCode       string
 	Roles             []Grant
+	// Pay is what overtime is paid from, valid from AppointedOn: a
+	// monthly amount for full-time staff (給料 with 地域手当), an hourly
+	// one for part-timers; 部長 and 課長 receive 管理職手当 and no overtime
+	// pay (Exempt).
+	Pay rules.Pay
+}
+
+// CapProfile gives an org unit and the units below it a cap profile from
+// a day on.
+type CapProfile struct {
+	OrgUnitCode string
+	Profile     rules.CapProfile
+	From        kintai.Date
+}
+
+// DayShift is the hours of one staff member on one day.
+type DayShift struct {
+	StaffNo string
+	Date    kintai.Date
+	rules.DayShift
 }
 
 // Grant is a role held over an org unit and everything below it;
@@ -118,6 +133,14 @@ type Municipality struct {
 	Patterns  []Pattern
 	Staff     []Staff
 	Terminals []Terminal
+	// CapProfiles are the overtime cap regimes of org units that are not
+	// 自律部署 (see rules.CapProfile), valid from the start of the fiscal
+	// year; units below inherit them.
+	CapProfiles []CapProfile
+	// DayShifts are the hours set day by day (勤務割振り) of staff whose
+	// pattern needs them (shift and flex) or who chose a staggered start,
+	// for the month of the generation day and the months before and after.
+	DayShifts []DayShift
 	// The staff numbers of the demo sign-in accounts: a system admin, an HR
 	// officer, an approver (a 係長), a regular staff member supervised by
 	// the approver, and a part-timer. Empty only for scales too small to
@@ -153,6 +176,7 @@ func Generate(scale Scale, seed int64, today kintai.Date) *Municipality {
 	sites := g.sites(max(scale.Sites, 2))
 	g.terminals(sites, max(scale.Terminals, len(g.m.Sites)))
 	g.staff(units, sites, scale.Staff)
+	g.workRules(seed)
 	return g.m
 }
 

@@ -11,6 +11,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"kintai"
+	"kintai/rules"
 )
 
 var today = kintai.NewDate(2026, time.January, 15)
@@ -100,14 +101,40 @@ func TestGenerateSetagaya(t *testing.T) {
 	if n := emp[kintai.FiscalFull]; n < 400 || n > 600 {
 		t.Errorf("%d fiscal full-timers, want about 500", n)
 	}
-	onStandard := 0
+	// Regular staff work full-time patterns: mostly the standard day,
+	// some 時差出勤, flex time or nights.
+	byPattern := map[string]int{}
 	for _, st := range m.Staff {
-		if st.PatternCode == standardPattern.Code && (st.EmploymentType == kintai.Regular || st.EmploymentType == kintai.ReappointedShort) {
-			onStandard++
+		if st.EmploymentType == kintai.Regular || st.EmploymentType == kintai.ReappointedShort {
+			byPattern[st.PatternCode]++
 		}
 	}
-	if onStandard != 5000 {
-		t.Errorf("%d regular staff on %s, want 5000", onStandard, standardPattern.Code)
+	for _, c := range []struct {
+		code     string
+		min, max int
+	}{{standardPattern.Code, 4300, 4700}, {staggeredPattern.Code, 300, 500}, {flexPattern.Code, 50, 150}, {nightPattern.Code, 10, 100}} {
+		if n := byPattern[c.code]; n < c.min || n > c.max {
+			t.Errorf("%d regular staff on %s, want %d to %d", n, c.code, c.min, c.max)
+		}
+	}
+	shifts := 0
+	for _, st := range m.Staff {
+		if st.PatternCode == shiftPattern.Code {
+			shifts++
+		}
+	}
+	if shifts < 300 || shifts > 900 {
+		t.Errorf("%d part-timers on %s, want about a third of the nurseries'", shifts, shiftPattern.Code)
+	}
+	profiles := map[rules.CapProfile]int{}
+	for _, c := range m.CapProfiles {
+		profiles[c.Profile]++
+	}
+	if profiles[rules.CapHeteronomous] != 5 || profiles[rules.CapLabor36] != 2 {
+		t.Errorf("cap profiles %v, want 5 heteronomous and 2 labor36 units", profiles)
+	}
+	if n := len(m.DayShifts); n < 50000 || n > 100000 {
+		t.Errorf("%d day shifts over three months, want 50,000 to 100,000", n)
 	}
 	kinds := unitKindCounts(m)
 	for _, c := range []struct {
@@ -288,6 +315,95 @@ func checkMunicipality(t *testing.T, m *Municipality, day kintai.Date) {
 	patterns := checkPatterns(t, m.Patterns)
 	checkStaff(t, m, day, units, sites, patterns)
 	checkAccounts(t, m)
+	checkWorkRules(t, m, day, units, patterns)
+}
+
+// checkWorkRules checks pay, cap profiles and day shifts.
+func checkWorkRules(t *testing.T, m *Municipality, day kintai.Date, units map[string]unitInfo, patterns map[string]Pattern) {
+	t.Helper()
+	staff := map[string]Staff{}
+	for _, st := range m.Staff {
+		staff[st.StaffNo] = st
+		head := false
+		for _, g := range st.Roles {
+			if k := units[g.OrgUnitCode].unit.Kind; g.Role == kintai.RoleApprover && (k == kintai.Department || k == kintai.Section) {
+				head = true
+			}
+		}
+		p := st.Pay
+		switch {
+		case st.EmploymentType == kintai.FiscalPart && (p.HourlyYen < 1000 || p.HourlyYen > 2000 || p.MonthlyYen != 0):
+			t.Errorf("part-timer %s is paid %+v, want an hourly amount", st.StaffNo, p)
+		case st.EmploymentType != kintai.FiscalPart && (p.MonthlyYen < 200000 || p.MonthlyYen > 600000 || p.HourlyYen != 0):
+			t.Errorf("full-timer %s is paid %+v, want a monthly amount", st.StaffNo, p)
+		case p.Exempt != head:
+			t.Errorf("staff %s exempt = %v, want it for 部長 and 課長 only", st.StaffNo, p.Exempt)
+		}
+	}
+	fyStart, _ := fiscalYear(day)
+	for _, c := range m.CapProfiles {
+		if _, ok := units[c.OrgUnitCode]; !ok {
+			t.Errorf("cap profile of unknown unit %s", c.OrgUnitCode)
+		}
+		if c.Profile != rules.CapHeteronomous && c.Profile != rules.CapLabor36 || c.From != fyStart {
+			t.Errorf("cap profile %+v, want heteronomous or labor36 from %v", c, fyStart)
+		}
+	}
+	from, to := kintai.NewDate(day.Year, day.Month-1, 1), kintai.NewDate(day.Year, day.Month+2, 0)
+	type key struct {
+		no  string
+		day kintai.Date
+	}
+	seen := map[key]bool{}
+	weekMin := map[key]int{} // flex staff's minutes by week (Monday)
+	for _, ds := range m.DayShifts {
+		st, ok := staff[ds.StaffNo]
+		if !ok {
+			t.Errorf("day shift of unknown staff %s", ds.StaffNo)
+			continue
+		}
+		k := key{ds.StaffNo, ds.Date}
+		if seen[k] {
+			t.Errorf("two day shifts of %s on %v", ds.StaffNo, ds.Date)
+		}
+		seen[k] = true
+		if ds.Date.Before(from) || ds.Date.After(to) || ds.Date.Before(st.AppointedOn) {
+			t.Errorf("day shift of %s on %v, outside %v–%v or the appointment", ds.StaffNo, ds.Date, from, to)
+		}
+		p := patterns[st.PatternCode]
+		if p.Kind == rules.PatternFixed {
+			t.Errorf("day shift of %s, who works the fixed pattern %s", ds.StaffNo, p.Code)
+		}
+		d := ds.DayShift
+		kind, shift, err := rules.Plan(p, ds.Date, &d, nil, rules.DefaultSettings(), time.UTC)
+		if err != nil || kind != rules.Workday || shift == nil {
+			t.Errorf("day shift %+v of %s does not plan: %v, %v", ds, p.Code, kind, err)
+			continue
+		}
+		if p.Kind == rules.PatternFlex {
+			weekMin[key{ds.StaffNo, ds.Date.AddDays(1 - int(ds.Date.Weekday()))}] += shift.RegularMinutes()
+		}
+	}
+	for k, min := range weekMin {
+		if !k.day.Before(from) && !k.day.AddDays(4).After(to) && min != flexPattern.RequiredMin {
+			t.Errorf("flex staff %s is allotted %d minutes in the week of %v, want %d", k.no, min, k.day, flexPattern.RequiredMin)
+		}
+	}
+	for _, st := range m.Staff {
+		if st.PatternCode == shiftPattern.Code && !seen[key{st.StaffNo, firstShiftDay(m, st.StaffNo)}] {
+			t.Errorf("shift part-timer %s has no day shifts", st.StaffNo)
+		}
+	}
+}
+
+// firstShiftDay returns the first day shift of staffNo, zero if none.
+func firstShiftDay(m *Municipality, staffNo string) kintai.Date {
+	for _, ds := range m.DayShifts {
+		if ds.StaffNo == staffNo {
+			return ds.Date
+		}
+	}
+	return kintai.Date{}
 }
 
 func checkCodes[T any](t *testing.T, what string, items []T, code func(T) string) {
@@ -393,26 +509,45 @@ func checkPatterns(t *testing.T, list []Pattern) map[string]Pattern {
 	patterns := map[string]Pattern{}
 	for _, p := range list {
 		patterns[p.Code] = p
-		if p.Code == standardPattern.Code {
-			want := Pattern{Code: "STD", Name: p.Name, StartMin: 510, EndMin: 1035, BreakMin: 60, Weekdays: 62}
-			if p != want {
-				t.Errorf("standard pattern = %+v, want %+v", p, want)
+		if err := rules.ValidatePattern(p); err != nil {
+			t.Errorf("pattern %s: %v", p.Code, err)
+		}
+		switch p.Code {
+		case standardPattern.Code:
+			want := Pattern{Code: "STD", Name: p.Name, Kind: rules.PatternFixed, Weekdays: 62,
+				Hours: rules.Span{StartMin: 510, EndMin: 1035}, Breaks: []rules.Span{{StartMin: 720, EndMin: 780}}}
+			if diff := cmp.Diff(want, p); diff != "" {
+				t.Errorf("standard pattern (-want +got):\n%s", diff)
+			}
+			continue
+		case staggeredPattern.Code, flexPattern.Code, nightPattern.Code:
+			if p.PartTime || regularMinutes(p.Hours, p.Breaks) != 465 && p.Kind != rules.PatternFlex {
+				t.Errorf("pattern %s = %+v, want a 7h45m full-time day", p.Code, p)
+			}
+			continue
+		case shiftPattern.Code:
+			if p.Kind != rules.PatternShift || !p.PartTime {
+				t.Errorf("pattern %s = %+v, want a part-time shift roster", p.Code, p)
 			}
 			continue
 		}
 		if !strings.HasPrefix(p.Code, "PT") {
-			t.Errorf("pattern %s is neither STD nor part-time", p.Code)
+			t.Errorf("pattern %s is neither a known pattern nor part-time", p.Code)
 			continue
 		}
-		work := p.EndMin - p.StartMin - p.BreakMin
+		if !p.PartTime || p.Kind != rules.PatternFixed {
+			t.Errorf("pattern %s = %+v, want fixed part-time hours", p.Code, p)
+		}
+		work := regularMinutes(p.Hours, p.Breaks)
+		br := p.Hours.Minutes() - work
 		wantBreak := map[int]int{240: 0, 360: 0, 420: 45}
-		if br, ok := wantBreak[work]; !ok || br != p.BreakMin {
-			t.Errorf("pattern %s works %d min with %d min break, want 4 h or 6 h with none or 7 h with 45 min", p.Code, work, p.BreakMin)
+		if want, ok := wantBreak[work]; !ok || want != br {
+			t.Errorf("pattern %s works %d min with %d min break, want 4 h or 6 h with none or 7 h with 45 min", p.Code, work, br)
 		}
-		if p.StartMin < 7*60 || p.StartMin > 13*60 || p.StartMin%30 != 0 {
-			t.Errorf("pattern %s starts at minute %d, want 7:00 to 13:00 on the half hour", p.Code, p.StartMin)
+		if p.Hours.StartMin < 7*60 || p.Hours.StartMin > 13*60 || p.Hours.StartMin%30 != 0 {
+			t.Errorf("pattern %s starts at minute %d, want 7:00 to 13:00 on the half hour", p.Code, p.Hours.StartMin)
 		}
-		if want := fmt.Sprintf("PT%d-%02d%02d", work/60, p.StartMin/60, p.StartMin%60); !strings.HasPrefix(p.Code, want) {
+		if want := fmt.Sprintf("PT%d-%02d%02d", work/60, p.Hours.StartMin/60, p.Hours.StartMin%60); !strings.HasPrefix(p.Code, want) {
 			t.Errorf("pattern code %s, want it to start with %s", p.Code, want)
 		}
 		if p.Weekdays == 0 || p.Weekdays&^monToFri != 0 {
@@ -423,6 +558,15 @@ func checkPatterns(t *testing.T, list []Pattern) map[string]Pattern {
 		t.Error("no standard pattern")
 	}
 	return patterns
+}
+
+// regularMinutes returns the minutes of hours less breaks.
+func regularMinutes(hours rules.Span, breaks []rules.Span) int {
+	m := hours.Minutes()
+	for _, b := range breaks {
+		m -= b.Minutes()
+	}
+	return m
 }
 
 func checkStaff(t *testing.T, m *Municipality, day kintai.Date, units map[string]unitInfo, sites map[string]Site, patterns map[string]Pattern) {
@@ -523,7 +667,9 @@ func checkStaff(t *testing.T, m *Municipality, day kintai.Date, units map[string
 		}
 		switch st.EmploymentType {
 		case kintai.Regular:
-			if st.PatternCode != standardPattern.Code {
+			switch st.PatternCode {
+			case standardPattern.Code, staggeredPattern.Code, flexPattern.Code, nightPattern.Code:
+			default:
 				t.Errorf("regular staff %s works %s", st.StaffNo, st.PatternCode)
 			}
 			if !st.AppointmentEndsOn.IsZero() || st.AppointedOn.Before(earliest) || st.AppointedOn.After(latest) {
@@ -544,7 +690,7 @@ func checkStaff(t *testing.T, m *Municipality, day kintai.Date, units map[string
 			if u.unit.Kind != kintai.Team {
 				t.Errorf("fiscal staff %s is in %s, want a 係", st.StaffNo, st.OrgUnitCode)
 			}
-			isPart := strings.HasPrefix(p.Code, "PT")
+			isPart := p.PartTime
 			if isPart != (st.EmploymentType == kintai.FiscalPart) {
 				t.Errorf("%s staff %s works %s", st.EmploymentType, st.StaffNo, p.Code)
 			}

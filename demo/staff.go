@@ -6,16 +6,17 @@ import (
 	"time"
 
 	"kintai"
+	"kintai/rules"
 )
 
 // standardPattern is the 常勤 day, 8:30–17:15 with an hour's break.
 var standardPattern = Pattern{
 	Code:     "STD",
 	Name:     "標準 8:30〜17:15",
-	StartMin: 8*60 + 30,
-	EndMin:   17*60 + 15,
-	BreakMin: 60,
+	Kind:     rules.PatternFixed,
 	Weekdays: monToFri,
+	Hours:    rules.Span{StartMin: 8*60 + 30, EndMin: 17*60 + 15},
+	Breaks:   []rules.Span{{StartMin: 12 * 60, EndMin: 13 * 60}},
 }
 
 // Weekday masks.
@@ -82,14 +83,25 @@ func partTimePattern(hours, startMin, w int) Pattern {
 	br := breakMin(work)
 	end := startMin + work + br
 	week := partTimeWeeks[w]
-	return Pattern{
+	p := Pattern{
 		Code:     fmt.Sprintf("PT%d-%02d%02d%s", hours, startMin/60, startMin%60, week.suffix),
 		Name:     fmt.Sprintf("短時間%d時間 %d:%02d〜%d:%02d%s", hours, startMin/60, startMin%60, end/60, end%60, week.label),
-		StartMin: startMin,
-		EndMin:   end,
-		BreakMin: br,
+		Kind:     rules.PatternFixed,
 		Weekdays: week.mask,
+		Hours:    rules.Span{StartMin: startMin, EndMin: end},
+		PartTime: true,
 	}
+	if br > 0 {
+		p.Breaks = []rules.Span{partTimeBreak(startMin, work, br)}
+	}
+	return p
+}
+
+// partTimeBreak places a break of br minutes after about half of work
+// minutes from start, on the half hour.
+func partTimeBreak(start, work, br int) rules.Span {
+	at := start + work/2/30*30
+	return rules.Span{StartMin: at, EndMin: at + br}
 }
 
 // patternRef indexes the part-time patterns: hour length, start and week.

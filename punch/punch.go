@@ -223,6 +223,58 @@ func (in *Input) Validate() error {
 	return nil
 }
 
+// Limits on Credentials fields.
+const (
+	MaxCardIDLen = 64 // bytes; what an IC card reader types
+	MinPINLen    = 4
+	MaxPINLen    = 8
+)
+
+// Credentials are what a terminal may send with a punch instead of, or
+// besides, naming the staff member by id: the IC card it read, a PIN typed
+// with the 職員番号, or a face descriptor (with its model tag) to check the
+// person against; and, for the optional condition check (体調チェック), the
+// smile score at the punch. The HTTP layer resolves and checks them and
+// drops them: they are never stored with the punch and never logged.
+type Credentials struct {
+	CardID string `json:"card_id,omitempty"`
+	PIN    string `json:"pin,omitempty"`
+	// Descriptor is the face descriptor as sent; package face parses it.
+	Descriptor []float64 `json:"descriptor,omitempty"`
+	Model      string    `json:"model,omitempty"`
+	// Smile is the expression model's smile score, 0 to 1.
+	Smile *float64 `json:"smile,omitempty"`
+}
+
+// Validate checks c's own fields: at most one way of naming the person
+// (card or PIN), a well-formed card ID and PIN, and a smile score within 0–1.
+func (c *Credentials) Validate() error {
+	switch {
+	case c.CardID != "" && c.PIN != "":
+		return kintai.Invalid("card_id", "ICカードと暗証番号は同時に指定できません。", "Give either card_id or pin, not both.")
+	case len(c.CardID) > MaxCardIDLen || (c.CardID != "" && !visibleASCII(c.CardID)):
+		return kintai.Invalid("card_id", "カードIDは64文字以内の半角英数字で指定してください。", "card_id must be at most 64 visible ASCII characters.")
+	case c.PIN != "" && !ValidPIN(c.PIN):
+		return kintai.Invalid("pin", "暗証番号は4〜8桁の数字で入力してください。", "The PIN must be 4 to 8 digits.")
+	case c.Smile != nil && !(*c.Smile >= 0 && *c.Smile <= 1):
+		return kintai.Invalid("smile", "笑顔スコアは0〜1で指定してください。", "smile must be between 0 and 1.")
+	}
+	return nil
+}
+
+// ValidPIN reports whether pin is MinPINLen to MaxPINLen ASCII digits.
+func ValidPIN(pin string) bool {
+	if len(pin) < MinPINLen || len(pin) > MaxPINLen {
+		return false
+	}
+	for i := 0; i < len(pin); i++ {
+		if pin[i] < '0' || pin[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
 func visibleASCII(s string) bool {
 	for i := 0; i < len(s); i++ {
 		if s[i] < 0x21 || s[i] > 0x7e {

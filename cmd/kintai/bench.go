@@ -31,18 +31,24 @@ import (
 	"kintai/web/app"
 )
 
-const benchUsage = "Usage: kintai bench punches [--duration 60s] [--db URL] [--scale setagaya|small] [--crash]"
+const benchUsage = "Usage: kintai bench punches [--duration 60s] [--db URL] [--scale setagaya|small] [--crash]\n" +
+	"       kintai bench recompute [--db URL] [--scale setagaya|small] [--month 2026-10]"
 
 func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	if len(args) == 0 || args[0] != "punches" {
-		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
-			fmt.Fprintln(stdout, benchUsage+"\n\nLoad-test the punch ledger (打刻) over HTTP; see 'kintai bench punches --help'.")
+	if len(args) > 0 {
+		switch args[0] {
+		case "punches":
+			return runBenchPunches(ctx, args[1:], stdout, stderr)
+		case "recompute":
+			return runBenchRecompute(ctx, args[1:], stdout, stderr)
+		case "-h", "--help":
+			fmt.Fprintln(stdout, benchUsage+"\n\nLoad-test the punch ledger (打刻) over HTTP, or time the recomputation of a month's results;\n"+
+				"see 'kintai bench punches --help' and 'kintai bench recompute --help'.")
 			return nil
 		}
-		fmt.Fprintln(stderr, benchUsage)
-		return exitError(2)
 	}
-	return runBenchPunches(ctx, args[1:], stdout, stderr)
+	fmt.Fprintln(stderr, benchUsage)
+	return exitError(2)
 }
 
 // benchOptions are the flags of kintai bench punches.

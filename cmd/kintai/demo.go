@@ -56,12 +56,30 @@ type demoAccount struct{ role, staffNo, password string }
 // loadDemo generates the municipality and writes it through the store's
 // ordinary use cases, audit entries included, in one transaction.
 func loadDemo(ctx context.Context, db *store.DB, scaleName string, seed int64, loc *time.Location, stdout io.Writer) ([]demoAccount, error) {
+	w, err := loadDemoWorld(ctx, db, scaleName, seed, kintai.DateOf(time.Now(), loc), stdout)
+	if err != nil {
+		return nil, err
+	}
+	return w.accounts, nil
+}
+
+// demoWorld is a loaded demo: the generated municipality and the ids its
+// staff got.
+type demoWorld struct {
+	m        *demo.Municipality
+	staffIDs map[string]int64 // by staff number
+	accounts []demoAccount
+}
+
+// loadDemoWorld is loadDemo for a given generation day, returning what
+// was loaded.
+func loadDemoWorld(ctx context.Context, db *store.DB, scaleName string, seed int64, today kintai.Date, stdout io.Writer) (*demoWorld, error) {
 	scale, err := demo.ScaleByName(scaleName)
 	if err != nil {
 		return nil, err
 	}
 	start := time.Now()
-	m := demo.Generate(scale, seed, kintai.DateOf(time.Now(), loc))
+	m := demo.Generate(scale, seed, today)
 	accounts := []demoAccount{
 		{"システム管理者 admin", m.AdminNo, DemoPassword},
 		{"人事担当 HR", m.HRNo, DemoPassword},
@@ -73,6 +91,7 @@ func loadDemo(ctx context.Context, db *store.DB, scaleName string, seed int64, l
 	if err != nil {
 		return nil, err
 	}
+	world := &demoWorld{staffIDs: map[string]int64{}}
 	err = db.WithTx(ctx, kintai.Actor{System: true}, func(tx *store.Tx) error {
 		units := map[string]int64{}
 		for _, u := range m.OrgUnits {
@@ -101,13 +120,18 @@ func loadDemo(ctx context.Context, db *store.DB, scaleName string, seed int64, l
 		}
 		patterns := map[string]int64{}
 		for _, p := range m.Patterns {
-			wp := store.WorkPattern{Code: p.Code, Name: p.Name, StartMin: p.StartMin, EndMin: p.EndMin, BreakMin: p.BreakMin, Weekdays: p.Weekdays}
-			if err := tx.CreateWorkPattern(ctx, &wp); err != nil {
+			if err := tx.CreatePattern(ctx, &p); err != nil {
 				return fmt.Errorf("pattern %s: %w", p.Code, err)
 			}
-			patterns[p.Code] = wp.ID
+			patterns[p.Code] = p.ID
 		}
-		staff := map[string]int64{}
+		for _, c := range m.CapProfiles {
+			a := store.CapAssignment{OrgUnitID: units[c.OrgUnitCode], Profile: c.Profile, ValidFrom: c.From}
+			if err := tx.SetCapAssignment(ctx, &a); err != nil {
+				return fmt.Errorf("cap profile of %s: %w", c.OrgUnitCode, err)
+			}
+		}
+		staff := world.staffIDs
 		for _, s := range m.Staff {
 			st := kintai.Staff{StaffNo: s.StaffNo, Name: s.Name, Kana: s.Kana, EmploymentType: s.EmploymentType,
 				AppointedOn: s.AppointedOn, AppointmentEndsOn: s.AppointmentEndsOn, OrgUnitID: units[s.OrgUnitCode],
@@ -119,8 +143,12 @@ func loadDemo(ctx context.Context, db *store.DB, scaleName string, seed int64, l
 				return fmt.Errorf("staff %s: %w", s.StaffNo, err)
 			}
 			staff[s.StaffNo] = st.ID
-			if err := tx.AssignWorkPattern(ctx, st.ID, patterns[s.PatternCode], s.AppointedOn, s.AppointmentEndsOn); err != nil {
+			if _, err := tx.AssignPattern(ctx, st.ID, patterns[s.PatternCode], s.AppointedOn, s.AppointmentEndsOn); err != nil {
 				return fmt.Errorf("staff %s pattern: %w", s.StaffNo, err)
+			}
+			pay := store.Pay{StaffID: st.ID, ValidFrom: s.AppointedOn, ValidTo: s.AppointmentEndsOn, Pay: s.Pay}
+			if err := tx.SetPay(ctx, &pay); err != nil {
+				return fmt.Errorf("staff %s pay: %w", s.StaffNo, err)
 			}
 			for _, g := range s.Roles {
 				grant := kintai.Grant{StaffID: st.ID, Role: g.Role, OrgUnitID: units[g.OrgUnitCode]}
@@ -134,12 +162,37 @@ func loadDemo(ctx context.Context, db *store.DB, scaleName string, seed int64, l
 				return err
 			}
 		}
+		// Day shifts, one call per staff member (they come grouped).
+		for rest := m.DayShifts; len(rest) > 0; {
+			no := rest[0].StaffNo
+			n := 1
+			for n < len(rest) && rest[n].StaffNo == no {
+				n++
+			}
+			shifts := make([]store.DayShift, n)
+			from, to := rest[0].Date, rest[0].Date
+			for i, d := range rest[:n] {
+				shifts[i] = store.DayShift{Date: d.Date, DayShift: d.DayShift}
+				if d.Date.Before(from) {
+					from = d.Date
+				}
+				if d.Date.After(to) {
+					to = d.Date
+				}
+			}
+			if err := tx.PutDayShifts(ctx, staff[no], from, to, shifts); err != nil {
+				return fmt.Errorf("staff %s day shifts: %w", no, err)
+			}
+			rest = rest[n:]
+		}
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	fmt.Fprintf(stdout, "demo %q (%s): %d org units, %d sites, %d terminals, %d work patterns, %d staff in %s\n",
-		m.Name, scale.Name, len(m.OrgUnits), len(m.Sites), len(m.Terminals), len(m.Patterns), len(m.Staff), time.Since(start).Round(time.Millisecond))
-	return accounts, nil
+	world.m, world.accounts = m, accounts
+	fmt.Fprintf(stdout, "demo %q (%s): %d org units, %d sites, %d terminals, %d work patterns, %d staff, %d day shifts in %s\n",
+		m.Name, scale.Name, len(m.OrgUnits), len(m.Sites), len(m.Terminals), len(m.Patterns), len(m.Staff), len(m.DayShifts),
+		time.Since(start).Round(time.Millisecond))
+	return world, nil
 }

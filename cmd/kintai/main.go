@@ -45,12 +45,14 @@ type command struct {
 
 func commands() map[string]command {
 	return map[string]command{
-		"serve":   {"start the server (サーバーを起動)", runServe},
-		"migrate": {"bring the database schema up to date (スキーマ更新)", runMigrate},
-		"demo":    {"fill an empty database with a synthetic municipality (デモデータ作成)", runDemo},
-		"import":  {"import the staff master CSV (職員CSV取込)", runImport},
-		"audit":   {"verify the tamper-evident audit trail (監査ログ検証)", runAudit},
-		"bench":   {"load-test the punch ledger over HTTP (負荷試験)", runBench},
+		"serve":     {"start the server (サーバーを起動)", runServe},
+		"migrate":   {"bring the database schema up to date (スキーマ更新)", runMigrate},
+		"demo":      {"fill an empty database with a synthetic municipality (デモデータ作成)", runDemo},
+		"import":    {"import the staff master CSV (職員CSV取込)", runImport},
+		"audit":     {"verify the tamper-evident audit trail (監査ログ検証)", runAudit},
+		"face":      {"purge face templates of ended appointments, make a key (顔テンプレート)", runFace},
+		"bench":     {"load-test the punch ledger over HTTP (負荷試験)", runBench},
+		"recompute": {"recompute monthly results (月次集計の再計算)", runRecompute},
 	}
 }
 

@@ -8,8 +8,11 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"time"
 
+	"kintai/face"
+	"kintai/store"
 	"kintai/web/app"
 )
 
@@ -24,6 +27,13 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	demoScale := fs.String("demo", "", "if the database has no staff, fill it first with a demo municipality of this scale (small or setagaya)")
 	secure := fs.Bool("secure-cookies", envOr("KINTAI_SECURE_COOKIES", "") == "1", "mark cookies Secure (set when served over HTTPS behind a proxy; env KINTAI_SECURE_COOKIES=1)")
 	logJSON := fs.Bool("log-json", false, "log as JSON lines instead of text")
+	faceFlags := faceKeyFlags{keyHex: os.Getenv("KINTAI_FACE_KEY")}
+	fs.StringVar(&faceFlags.keyFile, "face-key-file", envOr("KINTAI_FACE_KEY_FILE", ""), "file holding the 32-byte face template key (64 hex digits; make one with 'kintai face keygen'); or set KINTAI_FACE_KEY. Without a key face recognition is off (env KINTAI_FACE_KEY_FILE)")
+	conditionCheck := fs.Bool("condition-check", envOr("KINTAI_CONDITION_CHECK", "") == "1", "keep the kiosk's smile score at clock-in, shown to the staff member and only as aggregates to others (env KINTAI_CONDITION_CHECK=1)")
+	th := face.DefaultThresholds()
+	fs.Float64Var(&th.Match, "face-threshold", th.Match, "largest descriptor distance accepted as a face match")
+	fs.Float64Var(&th.Margin, "face-margin", th.Margin, "how much farther the second-best person must be for a 1:N match")
+	fs.Float64Var(&th.Uncertain, "face-uncertain", th.Uncertain, "largest distance reported as an uncertain candidate")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -56,7 +66,20 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			fmt.Fprintf(stdout, "database already has %d staff; demo data not loaded\n", n)
 		}
 	}
-	a, err := app.New(app.Config{DB: db, Loc: loc, Now: time.Now, SecureCookies: *secure, Version: version})
+	if err := th.Validate(); err != nil {
+		return err
+	}
+	if faceFlags.keyFile == "" && faceFlags.keyHex == "" && *demoScale != "" && db.Dialect == store.SQLite {
+		if faceFlags.keyFile, err = demoKeyFile(f.db); err != nil {
+			return err
+		}
+	}
+	faceKey, keyFrom, err := faceFlags.load()
+	if err != nil {
+		return err
+	}
+	a, err := app.New(app.Config{DB: db, Loc: loc, Now: time.Now, SecureCookies: *secure, Version: version,
+		FaceKey: faceKey, FaceThresholds: th, ConditionCheck: *conditionCheck})
 	if err != nil {
 		return err
 	}
@@ -73,6 +96,11 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		IdleTimeout:       2 * time.Minute,
 	}
 	fmt.Fprintf(stdout, "kintai %s listening on http://%s (database %s, %s)\n", version, ln.Addr(), redactDSN(f.db), db.Dialect)
+	if faceKey != nil {
+		fmt.Fprintf(stdout, "  face recognition on (template key from %s)\n", keyFrom)
+	} else {
+		fmt.Fprintln(stdout, "  face recognition off: no template key (--face-key-file or KINTAI_FACE_KEY); cards and PINs work")
+	}
 	for _, acc := range signIn {
 		fmt.Fprintf(stdout, "  sign in as %-22s 職員番号 %s  パスワード %s\n", acc.role, acc.staffNo, acc.password)
 	}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"kintai"
+	"kintai/face"
 	"kintai/punch"
 	"kintai/store"
 	"kintai/web"
@@ -34,7 +35,14 @@ type Config struct {
 	PunchPolicy punch.Policy
 	// PunchBatch is the most punches stored in one transaction (default 512).
 	PunchBatch int
-	Version    string
+	// FaceKey is the 32-byte AES key that seals face templates; without
+	// it, face enrolment and matching are refused (cards and PINs work).
+	FaceKey []byte
+	// FaceThresholds are the face matching settings (zero: face.DefaultThresholds).
+	FaceThresholds face.Thresholds
+	// ConditionCheck keeps the smile score sent with clock-ins (体調チェック); off by default.
+	ConditionCheck bool
+	Version        string
 }
 
 // App is the HTTP application.
@@ -49,6 +57,7 @@ type App struct {
 	writer     *store.PunchWriter
 	terminals  terminalCache
 	punchCache punchCaches
+	kiosk      *kioskState // kiosk_api.go
 
 	// stop ends the background loops started with goBackground; bg
 	// waits for them.
@@ -91,6 +100,9 @@ func New(cfg Config, extra ...web.Route) (*App, error) {
 	if cfg.PunchBatch == 0 {
 		cfg.PunchBatch = 512
 	}
+	if err := prepareFaceConfig(&cfg); err != nil {
+		return nil, err
+	}
 	pg, err := newPages()
 	if err != nil {
 		return nil, err
@@ -101,6 +113,8 @@ func New(cfg Config, extra ...web.Route) (*App, error) {
 	a.metrics.AddGauge(web.Gauge{Name: "kintai_punch_batches_total", Help: "Punch transactions committed since start.", Value: func() float64 { return float64(a.writer.Batches.Load()) }})
 	a.metrics.AddGauge(web.Gauge{Name: "kintai_punch_queue", Help: "Punch calls waiting for the writer.", Value: func() float64 { return float64(a.writer.Queued()) }})
 	a.goBackground(a.watchMasterData())
+	a.goBackground(a.recomputeLoop()) // rules_api.go
+	a.startKiosk()
 	a.routes = append(a.routeTable(), extra...)
 	for _, rt := range a.routes {
 		a.mux.Handle(rt.Method+" "+rt.Pattern, web.Observe(a.metrics, rt.Pattern, a.guard(rt)))
@@ -217,6 +231,7 @@ func (a *App) routeTable() []web.Route {
 		p("GET", "/presence", web.Approver, "Live presence board", a.pagePresence),
 	}
 	base = append(base, a.rulesRoutes()...)
+	base = append(base, a.requestsRoutes()...)
 	base = append(base, a.kioskRoutes()...)
 	return append(base, a.kioskPagesRoutes()...)
 }

@@ -17,6 +17,9 @@ import (
 // member by id or 職員番号; a signed-in staff member punches for themselves.
 type punchInput struct {
 	punch.Input
+	// Credentials (card, PIN, face descriptor, smile) come from terminals
+	// only; they are checked here and never stored or logged.
+	punch.Credentials
 	StaffNo string `json:"staff_no,omitempty"`
 }
 
@@ -33,9 +36,19 @@ const (
 // it with a stable reason.
 func (a *App) decidePunch(ctx context.Context, id *identity, in punchInput, received time.Time, delayed bool) (store.PunchRecord, error) {
 	rec := store.PunchRecord{Actor: id.actor}
+	creds := in.Credentials
+	in.Credentials = punch.Credentials{}
 	if id.terminal != nil {
 		t := id.terminal
-		rec.Origin = "terminal:" + strconv.FormatInt(t.ID, 10)
+		rec.Origin = terminalOrigin(t.ID)
+		if creds.CardID != "" || creds.PIN != "" || creds.Descriptor != nil {
+			var err error
+			if in, err = a.resolveCredentials(ctx, id, in, creds); err != nil {
+				return rec, err
+			}
+		} else if err := creds.Validate(); err != nil {
+			return rec, err
+		}
 		if in.StaffID == 0 && in.StaffNo != "" {
 			staffID, err := a.staffIDByNo(ctx, in.StaffNo)
 			if kintai.ErrorCode(err) == kintai.ENOTFOUND {
@@ -62,6 +75,10 @@ func (a *App) decidePunch(ctx context.Context, id *identity, in punchInput, rece
 	} else {
 		self := id.staff.ID
 		rec.Origin = "staff:" + strconv.FormatInt(self, 10)
+		if creds.CardID != "" || creds.PIN != "" || creds.Descriptor != nil || creds.Model != "" || creds.Smile != nil {
+			return rec, kintai.Invalid("card_id", "ICカード・暗証番号・顔特徴量・笑顔スコアは端末からの打刻でのみ送れます。",
+				"card_id, pin, descriptor, model and smile are for terminal punches only.")
+		}
 		if (in.StaffID != 0 && in.StaffID != self) || (in.StaffNo != "" && in.StaffNo != id.staff.StaffNo) {
 			return rec, punch.Refuse(kintai.EFORBIDDEN, reasonOtherStaff, "staff_id", "本人以外の打刻はできません。", "Staff may punch only for themselves.")
 		}
@@ -127,6 +144,7 @@ func (a *App) apiPunch(w http.ResponseWriter, r *http.Request) error {
 	if res[0].Err != nil {
 		return res[0].Err
 	}
+	a.recordCondition(r.Context(), rec.Actor, in.Smile, res[0])
 	status := http.StatusCreated
 	if res[0].Replayed {
 		status = http.StatusOK
@@ -139,9 +157,11 @@ func (a *App) apiPunch(w http.ResponseWriter, r *http.Request) error {
 type batchItem struct {
 	Index     int              `json:"index"`
 	ClientKey string           `json:"client_key"`
-	Status    string           `json:"status"` // stored, replayed, refused
+	Status    string           `json:"status"` // stored, replayed, refused, review
 	Punch     *punch.Punch     `json:"punch,omitempty"`
 	Error     *web.ErrorDetail `json:"error,omitempty"`
+	// Review is set for status review: a face punch waiting for HR.
+	Review *reviewRef `json:"review,omitempty"`
 }
 
 func (a *App) apiPunchBatch(w http.ResponseWriter, r *http.Request) error {
@@ -161,6 +181,30 @@ func (a *App) apiPunchBatch(w http.ResponseWriter, r *http.Request) error {
 	var at []int
 	for i, p := range in.Punches {
 		items[i] = batchItem{Index: i, ClientKey: p.ClientKey}
+		if id.terminal != nil && p.Descriptor != nil {
+			// A face punch made offline: matched now, or put on HR's
+			// review list, never lost.
+			var rv *store.FaceReview
+			var err error
+			p, rv, err = a.batchFace(r.Context(), id, p, received)
+			if err != nil {
+				if kintai.ErrorCode(err) == kintai.EINTERNAL {
+					return err
+				}
+				d := web.Detail(err)
+				items[i].Status, items[i].Error = "refused", &d
+				continue
+			}
+			if rv != nil {
+				items[i].Status, items[i].Review = "review", &reviewRef{ID: rv.ID, Reason: rv.Reason, Status: rv.Status}
+				if rv.PunchID != 0 { // approved since: the punch is stored
+					if stored, err := a.db.FindPunchByID(r.Context(), rv.PunchID); err == nil {
+						items[i].Status, items[i].Punch = "replayed", stored
+					}
+				}
+				continue
+			}
+		}
 		rec, err := a.decidePunch(r.Context(), id, p, received, true)
 		if err != nil {
 			if kintai.ErrorCode(err) == kintai.EINTERNAL {
@@ -191,6 +235,7 @@ func (a *App) apiPunchBatch(w http.ResponseWriter, r *http.Request) error {
 				it.Status, it.Punch = "replayed", &rr.Punch
 			default:
 				it.Status, it.Punch = "stored", &rr.Punch
+				a.recordCondition(r.Context(), id.actor, in.Punches[at[k]].Smile, rr)
 			}
 		}
 	}
@@ -198,7 +243,8 @@ func (a *App) apiPunchBatch(w http.ResponseWriter, r *http.Request) error {
 	for _, it := range items {
 		counts[it.Status]++
 	}
-	web.WriteJSON(w, http.StatusOK, map[string]any{"results": items, "stored": counts["stored"], "replayed": counts["replayed"], "refused": counts["refused"]})
+	web.WriteJSON(w, http.StatusOK, map[string]any{"results": items, "stored": counts["stored"], "replayed": counts["replayed"],
+		"refused": counts["refused"], "review": counts["review"]})
 	return nil
 }
 
