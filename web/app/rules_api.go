@@ -62,6 +62,13 @@ func (a *App) rulesAPIRoutes() []web.Route {
 // into the results (a variable for tests).
 var recomputeEvery = 5 * time.Second
 
+// A background recompute waits while more than recomputeBusyRate punches a
+// second are being stored, for at most recomputeMaxDefer intervals in a row.
+const (
+	recomputeBusyRate = 50
+	recomputeMaxDefer = 12 // × recomputeEvery: one minute
+)
+
 // apiRecomputeOptions returns the options of a recompute asked for by r
 // (the system's when r is nil).
 func (a *App) apiRecomputeOptions(r *http.Request) store.RecomputeOptions {
@@ -87,15 +94,37 @@ func (a *App) recomputeLoop() func(stop <-chan struct{}) {
 			<-stop
 			cancel()
 		}()
-		tick := time.NewTicker(every)
-		defer tick.Stop()
+		// The loop yields to the punch path: it computes on one worker
+		// and, after a run that took d, waits at least 4d, so it never
+		// takes more than a fifth of one core. During a morning rush the
+		// results lag by a few runs; a page recomputes a stale month
+		// before showing it anyway.
+		// While punches pour in (a morning rush) it also waits, up to
+		// recomputeMaxDefer, so that its write transaction does not hold
+		// the single SQLite writer in front of the punches.
+		wait := time.NewTimer(every)
+		defer wait.Stop()
+		lastStored, lastAt, deferred := a.writer.Stored.Load(), time.Now(), 0
 		for {
 			select {
 			case <-stop:
 				return
-			case <-tick.C:
+			case <-wait.C:
 			}
-			st, err := a.db.RecomputeStale(ctx, a.apiRecomputeOptions(nil))
+			stored, now := a.writer.Stored.Load(), time.Now()
+			rate := float64(stored-lastStored) / now.Sub(lastAt).Seconds()
+			lastStored, lastAt = stored, now
+			if rate > recomputeBusyRate && deferred < recomputeMaxDefer {
+				deferred++
+				wait.Reset(every)
+				continue
+			}
+			deferred = 0
+			opts := a.apiRecomputeOptions(nil)
+			opts.Workers = 1
+			began := time.Now()
+			st, err := a.db.RecomputeStale(ctx, opts)
+			wait.Reset(max(every, 4*time.Since(began)))
 			switch {
 			case ctx.Err() != nil:
 				return
