@@ -15,7 +15,9 @@ import (
 	"time"
 
 	"kintai"
+	"kintai/approval"
 	"kintai/calendar"
+	"kintai/leave"
 	"kintai/punch"
 	"kintai/rules"
 )
@@ -390,7 +392,10 @@ type monthData struct {
 	prev map[int64]map[int]prevMonth
 	// extra are corrections made on days outside the window of punches
 	// inside it, by staff.
-	extra           map[int64][]punch.Punch
+	extra map[int64][]punch.Punch
+	// effects are what approved requests mean for each staff member's
+	// days (leave, telework, staggered hours), by staff and day.
+	effects         map[int64]map[kintai.Date][]approval.Effect
 	weekdayHolidays int
 	dayIndex        map[kintai.Date]int
 	days            []kintai.Date
@@ -469,7 +474,8 @@ func (r *recompute) load(ctx context.Context, month kintai.Date, staffIDs []int6
 	db := r.db
 	md := &monthData{month: month, last: MonthEnd(month), all: staffIDs == nil, ids: staffIDs,
 		asg: map[int64][]asgRow{}, shift: map[int64]map[kintai.Date]rules.DayShift{}, pay: map[int64]rules.Pay{},
-		special: map[int64]map[int]bool{}, prev: map[int64]map[int]prevMonth{}, extra: map[int64][]punch.Punch{}}
+		special: map[int64]map[int]bool{}, prev: map[int64]map[int]prevMonth{}, extra: map[int64][]punch.Punch{},
+		effects: map[int64]map[kintai.Date][]approval.Effect{}}
 	md.from, _ = computeWindow(month, r.set.WeekStart)
 	fyFrom, fyTo := calendar.FiscalYear(month, r.set.FiscalYearStart)
 	md.capFrom = AddMonths(month, -5)
@@ -607,8 +613,89 @@ func (r *recompute) load(ctx context.Context, month kintai.Date, staffIDs []int6
 	if err != nil {
 		return nil, fmt.Errorf("recompute corrections: %w", err)
 	}
+	if err := md.loadEffects(ctx, db, staffIDs); err != nil {
+		return nil, fmt.Errorf("recompute requests: %w", err)
+	}
 	return md, nil
 }
+
+// effectKinds are the request kinds whose approval changes a day's input;
+// corrections are punches already, and orders and results are compared,
+// not computed.
+const effectKinds = `'leave', 'telework', 'staggered'`
+
+// effectLookback bounds how long before the month a request in force may
+// have been made: the dates of a request live in its payload, so the
+// query filters on creation and the days are picked in Go.
+const effectLookback = 13 // months
+
+// loadEffects reads the requests in force for the month's staff and keeps
+// their effects on the days of the window.
+func (md *monthData) loadEffects(ctx context.Context, db *DB, staffIDs []int64) error {
+	since := instant(AddMonths(md.month, -effectLookback).Time(time.UTC))
+	return db.inClause(ctx, `SELECT `+requestColumns+` FROM requests
+		WHERE status IN ('approved', 'cancel_pending') AND kind IN (`+effectKinds+`) AND created_at >= ?{ids}`,
+		"staff_id", staffIDs, []any{since}, func(scan func(...any) error) error {
+			req, _, err := scanRequest(scanFunc(scan))
+			if err != nil {
+				return err
+			}
+			for _, e := range approval.Effects(req) {
+				if _, ok := md.dayIndex[e.Day]; !ok {
+					continue
+				}
+				if md.effects[e.StaffID] == nil {
+					md.effects[e.StaffID] = map[kintai.Date][]approval.Effect{}
+				}
+				md.effects[e.StaffID][e.Day] = append(md.effects[e.StaffID][e.Day], e)
+			}
+			return nil
+		})
+}
+
+// applyEffects puts a day's approved requests into its input: telework,
+// and leave inside the day's hours (paid as the leave type says for the
+// staff member's employment type; unknown types count as paid so that an
+// approved absence is never turned into a deduction silently).
+func applyEffects(in *rules.DayInput, effects []approval.Effect, emp kintai.EmploymentType, types map[string]leave.Type) {
+	for _, e := range effects {
+		switch e.Kind {
+		case approval.EffectTelework:
+			in.Telework = true
+		case approval.EffectLeave:
+			paid := true
+			if t, ok := types[e.LeaveType]; ok {
+				paid = t.PaidFor(emp)
+			}
+			if l, ok := e.Leave(in.Shift, paid); ok {
+				in.Leave = append(in.Leave, l)
+			}
+		}
+	}
+}
+
+// staggeredShift returns the day's hours chosen by an approved
+// staggered-hours request under pattern p, if any.
+func staggeredShift(effects []approval.Effect, p rules.Pattern) (rules.DayShift, bool) {
+	for _, e := range effects {
+		if e.Kind == approval.EffectStaggered {
+			if ds, err := e.DayShift(p); err == nil {
+				return ds, true
+			}
+		}
+	}
+	return rules.DayShift{}, false
+}
+
+// leaveTypes are the leave types by code (the defaults until the types
+// are stored per entity).
+var leaveTypes = func() map[string]leave.Type {
+	m := map[string]leave.Type{}
+	for _, t := range leave.DefaultTypes() {
+		m[t.Code] = t
+	}
+	return m
+}()
 
 // scanFunc adapts a scan function to the Scan interface.
 type scanFunc func(...any) error
@@ -878,6 +965,7 @@ func (r *recompute) computeStaff(md *monthData, st *staffRow, punches []punch.Pu
 	asg := md.asg[st.id]
 	shifts := md.shift[st.id]
 	special := md.special[st.id]
+	effects := md.effects[st.id]
 	for i, day := range md.days {
 		in := &inputs[i]
 		in.Date = day
@@ -908,6 +996,8 @@ func (r *recompute) computeStaff(md *monthData, st *staffRow, punches []punch.Pu
 		var ds *rules.DayShift
 		if d, ok := shifts[day]; ok {
 			ds = &d
+		} else if d, ok := staggeredShift(effects[day], *p); ok {
+			ds = &d
 		}
 		kind, shift, err := rules.Plan(*p, day, ds, r.holiday, s, r.loc)
 		if err != nil {
@@ -915,6 +1005,7 @@ func (r *recompute) computeStaff(md *monthData, st *staffRow, punches []punch.Pu
 			continue
 		}
 		in.Kind, in.Shift = kind, shift
+		applyEffects(in, effects[day], st.emp, leaveTypes)
 	}
 	results := rules.ComputeDays(s, inputs, st.id, r.loc, r.asOf)
 	first := md.dayIndex[md.month]
