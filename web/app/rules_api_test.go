@@ -190,15 +190,15 @@ func TestCalendarAPI(t *testing.T) {
 	if e, _ := out["error"].(map[string]any); st != 400 || !strings.Contains(fmt.Sprint(e["message"]), "2行目") {
 		t.Errorf("bad file = %d %v, want 400 naming line 2", st, out)
 	}
-	if st, _ := upload("hr", "text/csv", file); st != 403 {
-		t.Errorf("upload as HR = %d, want 403", st)
+	if st, _ := upload("approver", "text/csv", file); st != 403 {
+		t.Errorf("upload as an approver = %d, want 403", st)
 	}
 
 	f.run(t, []call{
 		{"add an entity day", "admin", "POST", "/api/v1/calendar/entity-days", map[string]any{"date": "2026-06-23", "name": "慰霊の日"}, 201, "", ""},
 		{"add it twice", "admin", "POST", "/api/v1/calendar/entity-days", map[string]any{"date": "2026-06-23", "name": "慰霊の日"}, 409, kintai.ECONFLICT, ""},
 		{"add without a name", "admin", "POST", "/api/v1/calendar/entity-days", map[string]any{"date": "2026-06-24"}, 400, kintai.EINVALID, "name"},
-		{"add as HR", "hr", "POST", "/api/v1/calendar/entity-days", map[string]any{"date": "2026-06-24", "name": "x"}, 403, kintai.EFORBIDDEN, ""},
+		{"add as an approver", "approver", "POST", "/api/v1/calendar/entity-days", map[string]any{"date": "2026-06-24", "name": "x"}, 403, kintai.EFORBIDDEN, ""},
 		{"bad year", "staff", "GET", "/api/v1/calendar/holidays?year=20x6", nil, 400, kintai.EINVALID, "year"},
 	})
 	var hol holidayList
@@ -235,7 +235,7 @@ func TestRuleSettingsAPI(t *testing.T) {
 	f := newFixture(t, store.SQLite)
 	f.run(t, []call{
 		{"read as staff", "staff", "GET", "/api/v1/rule-settings", nil, 403, kintai.EFORBIDDEN, ""},
-		{"change as HR", "hr", "PUT", "/api/v1/rule-settings", map[string]any{"rules": map[string]any{"alert_share": 70}}, 403, kintai.EFORBIDDEN, ""},
+		{"change as an approver", "approver", "PUT", "/api/v1/rule-settings", map[string]any{"rules": map[string]any{"alert_share": 70}}, 403, kintai.EFORBIDDEN, ""},
 		{"a bad value", "admin", "PUT", "/api/v1/rule-settings", map[string]any{"rules": map[string]any{"alert_share": 170}}, 400, kintai.EINVALID, "rules.alert_share"},
 		{"an unknown setting", "admin", "PUT", "/api/v1/rule-settings", map[string]any{"rules": map[string]any{"overtime": 1}}, 400, kintai.EINVALID, "overtime"},
 	})
