@@ -32,6 +32,7 @@ func openAPIApp(t *testing.T) *App {
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}
+	t.Cleanup(a.Close) // before the database closes
 	return a
 }
 
