@@ -18,7 +18,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"kintai"
-	"kintai/store/storetest"
+	"kintai/testdep"
 )
 
 func writeXLSX(t *testing.T, l Layout, rows []Row) []byte {
@@ -157,7 +157,7 @@ func TestWriteXLSXInvalidLayout(t *testing.T) {
 func TestWriteXLSXLibreOffice(t *testing.T) {
 	soffice, err := exec.LookPath("soffice")
 	if err != nil {
-		storetest.SkipOrFail(t, "LibreOffice (soffice) not installed: apt-get install libreoffice-calc-nogui")
+		testdep.SkipOrFail(t, "LibreOffice (soffice) not installed: apt-get install libreoffice-calc-nogui")
 	}
 	rows := sampleRows(t)
 	dir := t.TempDir()

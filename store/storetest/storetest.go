@@ -23,22 +23,11 @@ import (
 	"time"
 
 	"kintai/store"
+	"kintai/testdep"
 )
 
 // DefaultPostgres is tried when KINTAI_TEST_POSTGRES is unset.
 const DefaultPostgres = "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"
-
-// Strict reports whether a missing test dependency must fail rather than skip.
-func Strict() bool { return os.Getenv("KINTAI_TEST_STRICT") == "1" }
-
-// SkipOrFail skips the test with why, or fails it in strict mode.
-func SkipOrFail(t testing.TB, why string) {
-	t.Helper()
-	if Strict() {
-		t.Fatalf("required test dependency missing (KINTAI_TEST_STRICT=1): %s", why)
-	}
-	t.Skip(why)
-}
 
 var (
 	pgOnce sync.Once
@@ -81,7 +70,7 @@ func NewPostgresURL(t testing.TB) string {
 	t.Helper()
 	admin, why := PostgresAdminURL()
 	if admin == "" {
-		SkipOrFail(t, why)
+		testdep.SkipOrFail(t, why)
 	}
 	b := make([]byte, 6)
 	rand.Read(b)
