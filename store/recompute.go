@@ -402,6 +402,8 @@ type monthData struct {
 	marks           []staleMark
 	rows            []resultRow
 	punches         int64
+	// locked are the staff whose month is closed: their rows stay.
+	locked []int64
 }
 
 // stored reports whether any of the month's staff have a stored row.
@@ -615,6 +617,20 @@ func (r *recompute) load(ctx context.Context, month kintai.Date, staffIDs []int6
 	}
 	if err := md.loadEffects(ctx, db, staffIDs); err != nil {
 		return nil, fmt.Errorf("recompute requests: %w", err)
+	}
+	// Closed staff-months (月次締め) keep their stored results.
+	closed, err := closedUnits(ctx, db, month)
+	if err != nil {
+		return nil, fmt.Errorf("recompute closes: %w", err)
+	}
+	if closed != nil {
+		md.staff = slices.DeleteFunc(md.staff, func(s staffRow) bool {
+			if _, stored := md.prev[s.id][monthIndex(month)]; stored && closed(s.unit) {
+				md.locked = append(md.locked, s.id)
+				return true
+			}
+			return false
+		})
 	}
 	return md, nil
 }
@@ -1110,11 +1126,7 @@ func (r *recompute) write(ctx context.Context, mds []*monthData, deferred map[ki
 		var monthNames []string
 		for _, md := range mds {
 			monthNames = append(monthNames, md.month.String()[:7])
-			if md.all {
-				if _, err := tx.exec(ctx, `DELETE FROM month_results WHERE month_on = ?`, md.month); err != nil {
-					return err
-				}
-			} else if err := tx.execIn(ctx, `DELETE FROM month_results WHERE month_on = ? AND staff_id IN ({ids})`, []any{md.month}, md.ids); err != nil {
+			if err := tx.deleteResults(ctx, md); err != nil {
 				return err
 			}
 			if err := tx.insertResults(ctx, md.rows, now); err != nil {
@@ -1166,6 +1178,43 @@ func (r *recompute) write(ctx context.Context, mds []*monthData, deferred map[ki
 			"trigger": trigger, "months": monthNames, "staff_months": r.stats.StaffMonths, "punches": r.stats.Punches,
 			"watermark": max(watermark, r.snap.watermark)})
 	})
+}
+
+// deleteResults deletes the rows of md's month that its rows replace: of
+// its staff, or of everyone, but those of closed staff-months.
+func (tx *Tx) deleteResults(ctx context.Context, md *monthData) error {
+	if md.all && len(md.locked) == 0 {
+		_, err := tx.exec(ctx, `DELETE FROM month_results WHERE month_on = ?`, md.month)
+		return err
+	}
+	ids := md.ids
+	if md.all {
+		ids = nil
+		rows, err := tx.query(ctx, `SELECT staff_id FROM month_results WHERE month_on = ?`, md.month)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return err
+			}
+			ids = append(ids, id)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+	}
+	if len(md.locked) > 0 {
+		locked := make(map[int64]bool, len(md.locked))
+		for _, id := range md.locked {
+			locked[id] = true
+		}
+		ids = slices.DeleteFunc(slices.Clone(ids), func(id int64) bool { return locked[id] })
+	}
+	return tx.execIn(ctx, `DELETE FROM month_results WHERE month_on = ? AND staff_id IN ({ids})`, []any{md.month}, ids)
 }
 
 // resultUpsert makes a row written by another recompute since this one

@@ -304,6 +304,14 @@ func (tx *Tx) applyEffects(ctx context.Context, before, after approval.Request) 
 	for _, e := range effects {
 		widen(e.Day)
 		widen(e.ForDay)
+	}
+	// A closed month (月次締め) is not changed.
+	if !from.IsZero() {
+		if err := tx.checkOpenDays(ctx, after.StaffID, from, to); err != nil {
+			return err
+		}
+	}
+	for _, e := range effects {
 		if !after.Status.InForce() {
 			continue
 		}

@@ -53,6 +53,7 @@ func commands() map[string]command {
 		"face":      {"purge face templates of ended appointments, make a key (顔テンプレート)", runFace},
 		"bench":     {"load-test the punch ledger over HTTP (負荷試験)", runBench},
 		"recompute": {"recompute monthly results (月次集計の再計算)", runRecompute},
+		"export":    {"write the payroll file of a month (給与連携ファイル出力)", runExport},
 	}
 }
 

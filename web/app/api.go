@@ -1,7 +1,6 @@
 package app
 
 import (
-	"context"
 	"errors"
 	"net/http"
 	"strconv"
@@ -226,19 +225,6 @@ func (a *App) apiUpdateSite(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// staffScope returns the org units whose staff the actor may see, nil for all.
-func (a *App) staffScope(ctx context.Context, actor kintai.Actor) ([]int64, error) {
-	roots, all := actor.ScopeUnits(kintai.RoleApprover)
-	if all {
-		return nil, nil
-	}
-	tree, err := a.db.OrgTree(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return tree.Descendants(roots), nil
-}
-
 func (a *App) apiListStaff(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	f := store.StaffFilter{Query: q.Get("q")}
@@ -271,24 +257,6 @@ func queryInt(s string, def int, field string) (int, error) {
 		return 0, kintai.Invalid(field, field+" は0以上の整数で指定してください。", field+" must be a non-negative integer.")
 	}
 	return n, nil
-}
-
-// findVisibleStaff returns staff member id if the actor may see them.
-func (a *App) findVisibleStaff(r *http.Request, id int64) (*kintai.Staff, error) {
-	s, err := a.db.FindStaffByID(r.Context(), id)
-	if err != nil {
-		return nil, err
-	}
-	tree, err := a.db.OrgTree(r.Context())
-	if err != nil {
-		return nil, err
-	}
-	if !actorFrom(r).CanSeeStaff(s, tree) {
-		// Out-of-scope staff are reported as missing, not as forbidden, so
-		// their existence is not disclosed.
-		return nil, kintai.NotFound("職員", "Staff member")
-	}
-	return s, nil
 }
 
 func (a *App) apiGetStaff(w http.ResponseWriter, r *http.Request) error {
@@ -355,22 +323,6 @@ func (a *App) updateStaff(r *http.Request, s *kintai.Staff) error {
 		a.forgetCaches()
 		return err
 	})
-}
-
-func (a *App) checkStaffScope(r *http.Request, tx *store.Tx, units ...int64) error {
-	tree, err := tx.OrgTree(r.Context())
-	if err != nil {
-		return err
-	}
-	for _, u := range units {
-		if _, ok := tree[u]; !ok {
-			return kintai.Invalid("org_unit_id", "所属が見つかりません。", "Org unit not found.")
-		}
-		if !actorFrom(r).Can(kintai.RoleHR, u, tree) {
-			return kintai.Errorf(kintai.EFORBIDDEN, "担当範囲外の所属です。", "That org unit is outside your scope.")
-		}
-	}
-	return nil
 }
 
 func (a *App) apiCreateStaff(w http.ResponseWriter, r *http.Request) error {

@@ -232,6 +232,9 @@ func (a *App) routeTable() []web.Route {
 	}
 	base = append(base, a.rulesRoutes()...)
 	base = append(base, a.requestsRoutes()...)
+	base = append(base, a.closeRoutes()...)
+	base = append(base, a.exportRoutes()...)
+	base = append(base, a.requestPagesRoutes()...)
 	base = append(base, a.kioskRoutes()...)
 	return append(base, a.kioskPagesRoutes()...)
 }

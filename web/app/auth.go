@@ -254,19 +254,4 @@ func (a *App) signOut(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// requireScope refuses unless the actor holds role over unit.
-func (a *App) requireScope(ctx context.Context, r *http.Request, role kintai.Role, units ...int64) error {
-	tree, err := a.db.OrgTree(ctx)
-	if err != nil {
-		return err
-	}
-	actor := actorFrom(r)
-	for _, u := range units {
-		if !actor.Can(role, u, tree) {
-			return kintai.Errorf(kintai.EFORBIDDEN, "担当範囲外の所属です。", "That org unit is outside your scope.")
-		}
-	}
-	return nil
-}
-
 func itoa(n int) string { return strconv.Itoa(n) }

@@ -16,10 +16,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/chromedp/chromedp"
-
 	"kintai/store"
-	"kintai/store/storetest"
+	"kintai/testdep"
+	"kintai/web/browsertest"
 )
 
 // The face tests need three things from outside the repository: Debian's
@@ -40,7 +39,7 @@ func facesDir(t testing.TB) string {
 		dir = filepath.Join(root, "..", "shared", "faces")
 	}
 	if _, err := os.Stat(filepath.Join(dir, "README.md")); err != nil {
-		storetest.SkipOrFail(t, fmt.Sprintf("labelled face photos not found at %s: set KINTAI_FACES_DIR to the shared/faces folder to run the face tests", dir))
+		testdep.SkipOrFail(t, fmt.Sprintf("labelled face photos not found at %s: set KINTAI_FACES_DIR to the shared/faces folder to run the face tests", dir))
 	}
 	return dir
 }
@@ -118,7 +117,7 @@ func makeClip(t testing.TB, path string, parts ...clipPart) {
 	t.Helper()
 	ffmpeg, err := exec.LookPath("ffmpeg")
 	if err != nil {
-		storetest.SkipOrFail(t, "ffmpeg not found: install Debian's ffmpeg (apt-get install ffmpeg) to make the fake-camera clips")
+		testdep.SkipOrFail(t, "ffmpeg not found: install Debian's ffmpeg (apt-get install ffmpeg) to make the fake-camera clips")
 	}
 	args := []string{"-hide_banner", "-loglevel", "error", "-y"}
 	var chains, labels []string
@@ -153,55 +152,18 @@ const faceBrowserTimeout = 4 * time.Minute
 // for one tab. It is closed when t ends.
 func newCameraBrowser(t *testing.T, clip string) context.Context {
 	t.Helper()
-	path := ""
-	for _, name := range []string{"chromium", "chromium-browser"} {
-		if p, err := exec.LookPath(name); err == nil {
-			path = p
-			break
-		}
-	}
-	if path == "" {
-		storetest.SkipOrFail(t, "Chromium not found: install Debian's chromium (apt-get install chromium) to run the page tests")
-	}
-	profile := t.TempDir()
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(path),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.Flag("disable-extensions", true),
-		chromedp.Flag("disable-features", "Translate"),
-		chromedp.Flag("password-store", "basic"),
-		chromedp.Flag("lang", "ja-JP"),
-		chromedp.Flag("use-fake-device-for-media-stream", true),
-		chromedp.Flag("use-fake-ui-for-media-stream", true),
-		chromedp.Flag("use-file-for-fake-video-capture", clip),
-		// A kiosk runs unattended: timers of a page in the background must
-		// not slow down, and the camera must start without a gesture.
-		chromedp.Flag("disable-background-timer-throttling", true),
-		chromedp.Flag("disable-renderer-backgrounding", true),
-		chromedp.Flag("autoplay-policy", "no-user-gesture-required"),
-		chromedp.UserDataDir(profile),
-		chromedp.WindowSize(1024, 768),
-	}
-	base, cancelTimeout := context.WithTimeout(context.Background(), faceBrowserTimeout)
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(base, opts...)
-	ctx, cancelTab := chromedp.NewContext(allocCtx)
-	t.Cleanup(func() {
-		cancelTab()
-		cancelAlloc()
-		cancelTimeout()
-	})
-	if err := chromedp.Do(ctx); err != nil {
-		t.Fatalf("start Chromium (%s): %v", path, err)
-	}
-	return ctx
+	return browsertest.NewWith(t, browsertest.Options{Timeout: faceBrowserTimeout, Width: 1024, Height: 768,
+		Flags: map[string]any{
+			"use-fake-device-for-media-stream": true,
+			"use-fake-ui-for-media-stream":     true,
+			"use-file-for-fake-video-capture":  clip,
+			// A kiosk runs unattended: timers of a page in the background
+			// must not slow down, and the camera must start without a
+			// gesture.
+			"disable-background-timer-throttling": true,
+			"disable-renderer-backgrounding":      true,
+			"autoplay-policy":                     "no-user-gesture-required",
+		}})
 }
 
 // kioskServer is the fixture's database served by an app with face

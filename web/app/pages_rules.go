@@ -273,6 +273,7 @@ type monthView struct {
 	ForecastEN string
 	Exceptions int
 	Warnings   int
+	Close      monthCloseLine // 月次締め (pages_close.go)
 }
 
 // totalLine is one monthly total.
@@ -1295,23 +1296,6 @@ func (a *App) pagePatternSave(w http.ResponseWriter, r *http.Request) error {
 
 // --- Handlers: a staff member's patterns and pay ---------------------------------
 
-// staffInScope returns staff member id if the actor holds role over their
-// org unit; others are reported as missing, as findVisibleStaff does.
-func (a *App) staffInScope(r *http.Request, id int64, role kintai.Role) (*kintai.Staff, error) {
-	s, err := a.db.FindStaffByID(r.Context(), id)
-	if err != nil {
-		return nil, err
-	}
-	tree, err := a.db.OrgTree(r.Context())
-	if err != nil {
-		return nil, err
-	}
-	if !actorFrom(r).Can(role, s.OrgUnitID, tree) {
-		return nil, kintai.NotFound("職員", "Staff member")
-	}
-	return s, nil
-}
-
 // windowText writes a validity window's end ("" for open-ended).
 func windowText(d kintai.Date) string {
 	if d.IsZero() {
@@ -1986,7 +1970,11 @@ func (a *App) pageMonth(w http.ResponseWriter, r *http.Request) error {
 	if !self {
 		title += " " + target.Name
 	}
-	return a.pages.render(w, r, http.StatusOK, "my_month", title, buildMonth(src))
+	v := buildMonth(src)
+	if v.Close, err = a.monthClose(r, target, first, self); err != nil {
+		return err
+	}
+	return a.pages.render(w, r, http.StatusOK, "my_month", title, v)
 }
 
 // teamView is the team month page.
@@ -1998,6 +1986,7 @@ type teamView struct {
 	Sort                          string
 	Rows                          []teamLine
 	Breach, Notice, Doctor        int
+	Close                         teamCloseView // 月次締め (pages_close.go)
 }
 
 // pageTeamMonth is the supervisor's team month: the staff in scope with
@@ -2083,6 +2072,9 @@ func (a *App) pageTeamMonth(w http.ResponseWriter, r *http.Request) error {
 		if scope == nil || slices.Contains(scope, u.ID) {
 			v.Units = append(v.Units, u)
 		}
+	}
+	if v.Close, err = a.teamClose(r, first, unit, names); err != nil {
+		return err
 	}
 	return a.pages.render(w, r, http.StatusOK, "team_month", "チーム月次", v)
 }

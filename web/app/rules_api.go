@@ -161,28 +161,6 @@ func (a *App) queryMonth(r *http.Request) (kintai.Date, error) {
 	return readMonth(s, "month")
 }
 
-// visibleStaff returns staff member {id} if the caller may see them.
-func (a *App) visibleStaff(r *http.Request) (*kintai.Staff, error) {
-	id, err := web.PathID(r, "id")
-	if err != nil {
-		return nil, err
-	}
-	return a.findVisibleStaff(r, id)
-}
-
-// staffInRole returns staff member {id} if the caller holds role over
-// their org unit (HR to change master data, approver for shifts).
-func (a *App) staffInRole(r *http.Request, role kintai.Role) (*kintai.Staff, error) {
-	s, err := a.visibleStaff(r)
-	if err != nil {
-		return nil, err
-	}
-	if err := a.requireScope(r.Context(), r, role, s.OrgUnitID); err != nil {
-		return nil, err
-	}
-	return s, nil
-}
-
 // inTx runs fn in a transaction on behalf of the caller.
 func (a *App) inTx(r *http.Request, fn func(ctx context.Context, tx *store.Tx) error) error {
 	return a.db.WithTx(r.Context(), actorFrom(r), func(tx *store.Tx) error { return fn(r.Context(), tx) })

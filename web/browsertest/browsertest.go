@@ -19,7 +19,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"kintai/store/storetest"
+	"kintai/testdep"
 )
 
 // Timeout bounds each test's whole browser session, start-up included, so a
@@ -31,9 +31,31 @@ const Timeout = 60 * time.Second
 // when t ends. Subtests may share it; they must not run in parallel on it.
 func New(t testing.TB) context.Context {
 	t.Helper()
+	return NewWith(t, Options{})
+}
+
+// Options change how NewWith starts Chromium.
+type Options struct {
+	// Timeout bounds the whole browser session (default Timeout).
+	Timeout time.Duration
+	// Width and Height are the window size (default 1280×900).
+	Width, Height int
+	// Flags are extra command-line switches, e.g. a fake camera.
+	Flags map[string]any
+}
+
+// NewWith is New with options.
+func NewWith(t testing.TB, o Options) context.Context {
+	t.Helper()
 	path := execPath()
 	if path == "" {
-		storetest.SkipOrFail(t, "Chromium not found: install Debian's chromium (apt-get install chromium) to run the page tests")
+		testdep.SkipOrFail(t, "Chromium not found: install Debian's chromium (apt-get install chromium) to run the page tests")
+	}
+	if o.Timeout == 0 {
+		o.Timeout = Timeout
+	}
+	if o.Width == 0 || o.Height == 0 {
+		o.Width, o.Height = 1280, 900
 	}
 	// The profile directory is made first, so that its removal (cleanups
 	// run last in, first out) comes after the browser has exited.
@@ -55,9 +77,12 @@ func New(t testing.TB) context.Context {
 		chromedp.Flag("password-store", "basic"),
 		chromedp.Flag("lang", "ja-JP"),
 		chromedp.UserDataDir(profile),
-		chromedp.WindowSize(1280, 900),
+		chromedp.WindowSize(o.Width, o.Height),
 	}
-	base, cancelTimeout := context.WithTimeout(context.Background(), Timeout)
+	for name, v := range o.Flags {
+		opts = append(opts, chromedp.Flag(name, v))
+	}
+	base, cancelTimeout := context.WithTimeout(context.Background(), o.Timeout)
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(base, opts...)
 	ctx, cancelTab := chromedp.NewContext(allocCtx)
 	t.Cleanup(func() {
