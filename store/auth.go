@@ -354,6 +354,27 @@ func (db *DB) FindTerminals(ctx context.Context, siteID int64) ([]Terminal, erro
 	return out, rows.Err()
 }
 
+// FindTerminalsByCredential returns the unrevoked terminals that hold a
+// credential, by the credential's hash (HashToken), for a server to fill
+// its cache of terminal credentials.
+func (db *DB) FindTerminalsByCredential(ctx context.Context) (map[string]*Terminal, error) {
+	rows, err := db.query(ctx, `SELECT token_hash, `+terminalColumns+` FROM terminals WHERE revoked_at IS NULL`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]*Terminal{}
+	for rows.Next() {
+		var hash string
+		t, err := scanTerminal(scanPrefix{rows, []any{&hash}})
+		if err != nil {
+			return nil, err
+		}
+		out[hash] = &t
+	}
+	return out, rows.Err()
+}
+
 // AuthenticateTerminal returns the unrevoked terminal holding the credential.
 func (db *DB) AuthenticateTerminal(ctx context.Context, secret string) (*Terminal, error) {
 	t, err := scanTerminal(db.queryRow(ctx, `SELECT `+terminalColumns+` FROM terminals WHERE token_hash = ?`, HashToken(secret)))

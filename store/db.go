@@ -47,6 +47,30 @@ type DB struct {
 	// their audit entries), prepared once by rebound query: SQLite would
 	// otherwise parse every statement anew. See prepare and Tx.stmt.
 	prepared sync.Map
+	// masterChanged are called after each commit that changed cached
+	// master data (see OnMasterChange).
+	masterMu      sync.Mutex
+	masterChanged []func()
+}
+
+// OnMasterChange adds fn to the functions called after every commit
+// through db that changed master data servers cache (cachedEntities), so
+// that this server's caches are cleared at once; other servers sharing the
+// database notice through MasterVersion.
+func (db *DB) OnMasterChange(fn func()) {
+	db.masterMu.Lock()
+	defer db.masterMu.Unlock()
+	db.masterChanged = append(db.masterChanged, fn)
+}
+
+// notifyMasterChange calls the OnMasterChange functions.
+func (db *DB) notifyMasterChange() {
+	db.masterMu.Lock()
+	fns := db.masterChanged
+	db.masterMu.Unlock()
+	for _, fn := range fns {
+		fn()
+	}
 }
 
 // IsPostgres reports whether dsn names a PostgreSQL database rather than a SQLite file.
@@ -92,6 +116,7 @@ func Open(ctx context.Context, dsn string, now func() time.Time) (*DB, error) {
 			return nil, err
 		}
 		r.SetMaxOpenConns(8)
+		r.SetMaxIdleConns(8) // a closed connection costs a schema parse to replace
 		db.read = r
 	}
 	if err := db.write.PingContext(ctx); err != nil {
@@ -105,9 +130,14 @@ func Open(ctx context.Context, dsn string, now func() time.Time) (*DB, error) {
 	return db, nil
 }
 
+// sqliteDSN returns the DSN of the write connection, or of a read one.
+// The writer's page cache is kept at 16 MiB: SQLite walks the whole cache
+// at every commit, which at 64 MiB cost the punch writer a tenth of its
+// time; the OS caches the file anyway. Its automatic checkpoint is a
+// backstop: the punch writer checkpoints beside it (PunchWriter.checkpoints).
 func sqliteDSN(file string, readOnly bool) string {
 	q := url.Values{}
-	pragmas := []string{"journal_mode(WAL)", "foreign_keys(1)", "busy_timeout(10000)", "synchronous(FULL)", "cache_size(-65536)", "wal_autocheckpoint(10000)", "temp_store(2)"}
+	pragmas := []string{"journal_mode(WAL)", "foreign_keys(1)", "busy_timeout(10000)", "synchronous(FULL)", "cache_size(-16384)", "wal_autocheckpoint(10000)", "temp_store(2)"}
 	q.Set("_txlock", "immediate")
 	if readOnly {
 		pragmas = []string{"foreign_keys(1)", "busy_timeout(10000)", "query_only(1)"}
@@ -285,6 +315,9 @@ func (db *DB) WithTx(ctx context.Context, actor kintai.Actor, fn func(tx *Tx) er
 	}
 	if err := sqlTx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
+	}
+	if tx.masterDirty {
+		db.notifyMasterChange()
 	}
 	return nil
 }

@@ -26,6 +26,8 @@ func TestMasterVersion(t *testing.T) {
 		}
 		_, sect, _, s := seed(t, db)
 		v0 := version()
+		var told int64 // calls of the OnMasterChange function
+		db.OnMasterChange(func() { told++ })
 
 		w := db.NewPunchWriter(8)
 		defer w.Close()
@@ -33,8 +35,8 @@ func TestMasterVersion(t *testing.T) {
 		if err != nil || res[0].Err != nil {
 			t.Fatalf("Write() = %+v, %v", res, err)
 		}
-		if v := version(); v != v0 {
-			t.Errorf("master version after a punch = %d, want %d (unchanged)", v, v0)
+		if v := version(); v != v0 || told != 0 {
+			t.Errorf("master version after a punch = %d (%d calls), want %d (unchanged, no calls)", v, told, v0)
 		}
 
 		err = db.WithTx(ctx, kintai.Actor{System: true}, func(tx *store.Tx) error {
@@ -48,8 +50,8 @@ func TestMasterVersion(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if v := version(); v != v0+1 {
-			t.Errorf("master version after a staff change = %d, want %d", v, v0+1)
+		if v := version(); v != v0+1 || told != 1 {
+			t.Errorf("master version after a staff change = %d (%d calls), want %d (one call)", v, told, v0+1)
 		}
 
 		// An org unit is not cached on the punch path.
@@ -72,8 +74,8 @@ func TestMasterVersion(t *testing.T) {
 			}
 			return kintai.Invalid("x", "中止", "abort")
 		})
-		if v := version(); v != v0+1 {
-			t.Errorf("master version after a rolled-back change = %d, want %d", v, v0+1)
+		if v := version(); v != v0+1 || told != 1 {
+			t.Errorf("master version after a rolled-back change = %d (%d calls), want %d (no more calls)", v, told, v0+1)
 		}
 	})
 }

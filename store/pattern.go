@@ -340,13 +340,27 @@ func (tx *Tx) AssignPattern(ctx context.Context, staffID, patternID int64, from,
 // FindPatternAssignments returns the patterns assigned to staffID, by
 // first day.
 func (db *DB) FindPatternAssignments(ctx context.Context, staffID int64) ([]PatternAssignment, error) {
+	byStaff, err := db.findPatternAssignments(ctx, `WHERE a.staff_id = ?`, staffID)
+	if as := byStaff[staffID]; as != nil || err != nil {
+		return as, err
+	}
+	return []PatternAssignment{}, nil
+}
+
+// FindAllPatternAssignments returns everyone's pattern assignments by
+// staff id, each staff member's by first day.
+func (db *DB) FindAllPatternAssignments(ctx context.Context) (map[int64][]PatternAssignment, error) {
+	return db.findPatternAssignments(ctx, ``)
+}
+
+func (db *DB) findPatternAssignments(ctx context.Context, where string, args ...any) (map[int64][]PatternAssignment, error) {
 	rows, err := db.query(ctx, `SELECT a.id, a.staff_id, a.valid_from_on, a.valid_to_on, `+prefixed("p.", patternColumns)+`
-		FROM staff_work_patterns a JOIN work_patterns p ON p.id = a.pattern_id WHERE a.staff_id = ? ORDER BY a.valid_from_on`, staffID)
+		FROM staff_work_patterns a JOIN work_patterns p ON p.id = a.pattern_id `+where+` ORDER BY a.staff_id, a.valid_from_on`, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	out := []PatternAssignment{}
+	out := map[int64][]PatternAssignment{}
 	for rows.Next() {
 		var a PatternAssignment
 		p, err := scanPattern(scanPrefix{rows, []any{&a.ID, &a.StaffID, &a.ValidFrom, &a.ValidTo}})
@@ -354,7 +368,7 @@ func (db *DB) FindPatternAssignments(ctx context.Context, staffID int64) ([]Patt
 			return nil, err
 		}
 		a.Pattern = p
-		out = append(out, a)
+		out[a.StaffID] = append(out[a.StaffID], a)
 	}
 	return out, rows.Err()
 }

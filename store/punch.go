@@ -277,7 +277,38 @@ func (db *DB) NewPunchWriter(maxBatch int) *PunchWriter {
 		queries: batchQueries()}
 	w.wg.Add(1)
 	go w.loop()
+	if db.Dialect == SQLite {
+		w.wg.Add(1)
+		go w.checkpoints()
+	}
 	return w
+}
+
+// checkpointEvery is how often, while punches are stored, the SQLite WAL
+// is copied back into the database file.
+const checkpointEvery = 250 * time.Millisecond
+
+// checkpoints copies the WAL into the database file beside the writer,
+// through a read connection (a passive checkpoint blocks neither readers
+// nor the writer), so that commits seldom reach the write connection's
+// automatic checkpoint, which would stall every punch waiting behind it.
+func (w *PunchWriter) checkpoints() {
+	defer w.wg.Done()
+	tick := time.NewTicker(checkpointEvery)
+	defer tick.Stop()
+	var last int64
+	for {
+		select {
+		case <-w.closing:
+			return
+		case <-tick.C:
+		}
+		if n := w.Batches.Load(); n != last {
+			last = n
+			// A failed checkpoint is left to the automatic one.
+			w.db.read.ExecContext(context.Background(), `PRAGMA wal_checkpoint(PASSIVE)`)
+		}
+	}
 }
 
 // ErrWriterClosed is returned for punches sent after Close.
@@ -325,6 +356,8 @@ func (w *PunchWriter) Queued() int { return len(w.jobs) }
 
 func (w *PunchWriter) loop() {
 	defer w.wg.Done()
+	// Prepare before the first punch arrives rather than in front of it.
+	w.prepared = w.db.prepare(context.Background(), w.queries...) == nil
 	for {
 		var first *punchJob
 		select {

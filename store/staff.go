@@ -159,6 +159,47 @@ func (db *DB) loadSiteIDs(ctx context.Context, staff []kintai.Staff) error {
 	return rows.Err()
 }
 
+// FindStaffActive returns, with their sites, the staff appointed on day
+// on or whose appointment ended on endedSince or later, by id: those a
+// server caches for the punch path.
+func (db *DB) FindStaffActive(ctx context.Context, endedSince, on kintai.Date) ([]kintai.Staff, error) {
+	rows, err := db.query(ctx, `SELECT `+staffColumns+` FROM staff
+		WHERE appointed_on <= ? AND (appointment_ends_on IS NULL OR appointment_ends_on >= ?) ORDER BY id`, on, endedSince)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []kintai.Staff
+	index := map[int64]int{}
+	for rows.Next() {
+		s, err := scanStaff(rows)
+		if err != nil {
+			return nil, err
+		}
+		s.SiteIDs = []int64{}
+		index[s.ID] = len(out)
+		out = append(out, s)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	sites, err := db.query(ctx, `SELECT staff_id, site_id FROM staff_sites ORDER BY staff_id, site_id`)
+	if err != nil {
+		return nil, err
+	}
+	defer sites.Close()
+	for sites.Next() {
+		var staffID, siteID int64
+		if err := sites.Scan(&staffID, &siteID); err != nil {
+			return nil, err
+		}
+		if i, ok := index[staffID]; ok {
+			out[i].SiteIDs = append(out[i].SiteIDs, siteID)
+		}
+	}
+	return out, sites.Err()
+}
+
 // FindStaffSites returns the staff active on day on (within their 任用期間),
 // by site id, for the load tool: a terminal punches for the staff of its site.
 func (db *DB) FindStaffSites(ctx context.Context, on kintai.Date) (map[int64][]int64, error) {

@@ -194,6 +194,10 @@ func runBenchPunches(ctx context.Context, args []string, stdout, stderr io.Write
 		return err
 	}
 	load.aim(srv.addr())
+	if err := load.connect(ctx); err != nil {
+		srv.stop()
+		return err
+	}
 
 	// Load.
 	if profile != nil {
@@ -208,7 +212,7 @@ func runBenchPunches(ctx context.Context, args []string, stdout, stderr io.Write
 	defer stopLoad()
 	done := make(chan struct{})
 	start := time.Now()
-	load.deadline = start.Add(o.duration)
+	load.began, load.deadline = start, start.Add(o.duration)
 	// A terminal never drops a punch, but the bench must end: past this it
 	// gives up and the punch counts as abandoned (never as lost).
 	load.giveUp = load.deadline.Add(2*time.Minute + o.duration)
@@ -363,7 +367,9 @@ type benchLoad struct {
 	workers  int
 	terms    []benchTerminal
 	staffIDs []int64
+	conns    []*benchConn    // one per worker (see connect)
 	kinds    []atomic.Uint32 // punches sent per staff member, to alternate 出勤 and 退勤
+	began    time.Time       // the load's start
 	deadline time.Time
 	giveUp   time.Time
 
@@ -377,6 +383,7 @@ type benchLoad struct {
 type workerStats struct {
 	acked                                       []ackedPunch
 	latUS                                       []uint32 // per acknowledged punch, the latency of the attempt that got through
+	sentMS                                      []uint32 // beside latUS, when that attempt was sent (ms into the load)
 	replayed, retries, errors, refused, abandon int64
 }
 
@@ -400,6 +407,22 @@ func (l *benchLoad) aim(addr string) {
 	}
 }
 
+// connect opens each worker's keep-alive connection, as terminals hold
+// theirs before the morning rush begins.
+func (l *benchLoad) connect(ctx context.Context) error {
+	l.conns = make([]*benchConn, l.workers)
+	for w := range l.conns {
+		l.conns[w] = &benchConn{addr: l.addr}
+		if err := l.conns[w].dial(ctx); err != nil {
+			for _, c := range l.conns[:w] {
+				c.close()
+			}
+			return err
+		}
+	}
+	return nil
+}
+
 func (l *benchLoad) run(ctx context.Context) {
 	l.stats = make([]*workerStats, l.workers)
 	var wg sync.WaitGroup
@@ -415,7 +438,7 @@ func (l *benchLoad) run(ctx context.Context) {
 		st := &workerStats{latUS: make([]uint32, 0, 4096)}
 		l.stats[w] = st
 		wg.Go(func() {
-			c := &benchConn{addr: l.addr}
+			c := l.conns[w]
 			defer c.close()
 			l.worker(ctx, c, w, mine, st)
 		})
@@ -486,6 +509,7 @@ func (l *benchLoad) send(ctx context.Context, c *benchConn, t *benchTerminal, bo
 		switch {
 		case err == nil && (status == http.StatusCreated || status == http.StatusOK):
 			st.latUS = append(st.latUS, uint32(min(time.Since(start).Microseconds(), math.MaxUint32)))
+			st.sentMS = append(st.sentMS, uint32(start.Sub(l.began).Milliseconds()))
 			if status == http.StatusOK {
 				st.replayed++
 			}
@@ -524,21 +548,29 @@ func (c *benchConn) close() {
 	}
 }
 
+// dial opens the connection.
+func (c *benchConn) dial(ctx context.Context) error {
+	d := net.Dialer{Timeout: 2 * time.Second}
+	conn, err := d.DialContext(ctx, "tcp", c.addr)
+	if err != nil {
+		return err
+	}
+	c.conn = conn
+	if c.r == nil {
+		c.r = bufio.NewReaderSize(conn, 4096)
+	} else {
+		c.r.Reset(conn)
+	}
+	return nil
+}
+
 // post sends the request head (up to the Content-Length value) with body
 // and returns the status and, for a 4xx, the start of the answer. After
 // an error the connection is closed; the next post dials again.
 func (c *benchConn) post(ctx context.Context, head, body []byte) (status int, msg string, err error) {
 	if c.conn == nil {
-		d := net.Dialer{Timeout: 2 * time.Second}
-		conn, err := d.DialContext(ctx, "tcp", c.addr)
-		if err != nil {
+		if err := c.dial(ctx); err != nil {
 			return 0, "", err
-		}
-		c.conn = conn
-		if c.r == nil {
-			c.r = bufio.NewReaderSize(conn, 4096)
-		} else {
-			c.r.Reset(conn)
 		}
 	}
 	defer func() {
@@ -732,15 +764,9 @@ func (l *benchLoad) summarise(ctx context.Context, db *store.DB, res *benchResul
 	if l.refusal != "" {
 		fmt.Fprintf(stderr, "bench: %d punches refused; the first: %s\n", res.Refused, l.refusal)
 	}
+	l.printWindows(stderr)
 	slices.Sort(lat)
-	pct := func(p float64) float64 {
-		if len(lat) == 0 {
-			return 0
-		}
-		i := int(math.Ceil(p*float64(len(lat)))) - 1
-		return round1(float64(lat[max(i, 0)]) / 1000)
-	}
-	res.P50MS, res.P90MS, res.P99MS, res.MaxMS = pct(0.50), pct(0.90), pct(0.99), pct(1)
+	res.P50MS, res.P90MS, res.P99MS, res.MaxMS = percentileMS(lat, 0.50), percentileMS(lat, 0.90), percentileMS(lat, 0.99), percentileMS(lat, 1)
 	res.DurationS = round1(elapsed.Seconds())
 	res.PunchesPerS = round1(float64(res.Acknowledged) / elapsed.Seconds())
 
@@ -776,6 +802,41 @@ func (l *benchLoad) summarise(ctx context.Context, db *store.DB, res *benchResul
 
 func round1(f float64) float64 { return math.Round(f*10) / 10 }
 
+// percentileMS returns the p-th percentile of the sorted latencies lat
+// (microseconds) in milliseconds.
+func percentileMS(lat []uint32, p float64) float64 {
+	if len(lat) == 0 {
+		return 0
+	}
+	i := int(math.Ceil(p*float64(len(lat)))) - 1
+	return round1(float64(lat[max(i, 0)]) / 1000)
+}
+
+// benchWindow is how long each line of printWindows covers.
+const benchWindow = 5 * time.Second
+
+// printWindows prints the latency of each benchWindow of the load, by
+// when the punch was sent, so that a slow start or a stall shows where it
+// happened.
+func (l *benchLoad) printWindows(stderr io.Writer) {
+	var windows [][]uint32
+	for _, st := range l.stats {
+		for i, at := range st.sentMS {
+			w := int(time.Duration(at) * time.Millisecond / benchWindow)
+			for len(windows) <= w {
+				windows = append(windows, nil)
+			}
+			windows[w] = append(windows[w], st.latUS[i])
+		}
+	}
+	for i, lat := range windows {
+		slices.Sort(lat)
+		from := time.Duration(i) * benchWindow
+		fmt.Fprintf(stderr, "bench: sent %3.0f–%3.0fs %8d punches  p50 %6.1f ms  p99 %6.1f ms  max %6.1f ms\n",
+			from.Seconds(), (from + benchWindow).Seconds(), len(lat), percentileMS(lat, 0.5), percentileMS(lat, 0.99), percentileMS(lat, 1))
+	}
+}
+
 // benchServer is the server under load: in this process, or a child
 // process that can be killed.
 type benchServer interface {
@@ -808,7 +869,34 @@ func newInProcessServer(db *store.DB, loc *time.Location) (*inProcessServer, err
 
 func (s *inProcessServer) start(ctx context.Context) error {
 	go func() { s.errc <- s.srv.Serve(s.ln) }()
-	return nil
+	return waitReady(ctx, s.baseURL(), nil)
+}
+
+// waitReady polls base's /readyz until it answers 200 (the database is
+// reachable and the punch caches are filled), for at most a minute, or
+// until exited delivers the server's end.
+func waitReady(ctx context.Context, base string, exited <-chan error) error {
+	hc := &http.Client{Timeout: time.Second}
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		resp, err := hc.Get(base + "/readyz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return nil
+			}
+		}
+		select {
+		case err := <-exited:
+			return fmt.Errorf("server exited while starting: %v", err)
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(20 * time.Millisecond):
+		}
+		if time.Now().After(deadline) {
+			return errors.New("server was not ready (/readyz) within 60s")
+		}
+	}
 }
 
 func (s *inProcessServer) addr() string    { return s.ln.Addr().String() }
@@ -872,31 +960,17 @@ func (c *childServer) start(ctx context.Context) error {
 		return err
 	}
 	c.cmd, c.done = cmd, make(chan error, 1)
-	go func() { c.done <- cmd.Wait() }()
-	hc := &http.Client{Timeout: time.Second}
-	deadline := time.Now().Add(60 * time.Second)
-	for {
-		resp, err := hc.Get(c.baseURL() + "/healthz")
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return nil
-			}
-		}
-		select {
-		case err := <-c.done:
-			c.cmd = nil
-			return fmt.Errorf("server exited while starting: %v", err)
-		case <-ctx.Done():
-			c.kill()
-			return ctx.Err()
-		case <-time.After(20 * time.Millisecond):
-		}
-		if time.Now().After(deadline) {
-			c.kill()
-			return errors.New("server did not answer /healthz within 60s")
-		}
+	exited := make(chan error, 1)
+	go func() {
+		err := cmd.Wait()
+		exited <- err
+		c.done <- err
+	}()
+	if err := waitReady(ctx, c.baseURL(), exited); err != nil {
+		c.kill()
+		return err
 	}
+	return nil
 }
 
 // kill ends the child with SIGKILL, if it runs.

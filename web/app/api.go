@@ -220,7 +220,6 @@ func (a *App) apiUpdateSite(w http.ResponseWriter, r *http.Request) error {
 	if err := a.db.WithTx(r.Context(), actorFrom(r), func(tx *store.Tx) error { return tx.UpdateSite(r.Context(), &s) }); err != nil {
 		return err
 	}
-	a.forgetCaches()
 	web.WriteJSON(w, http.StatusOK, s)
 	return nil
 }
@@ -320,7 +319,6 @@ func (a *App) updateStaff(r *http.Request, s *kintai.Staff) error {
 			return err
 		}
 		_, err = tx.UpdateStaff(r.Context(), s)
-		a.forgetCaches()
 		return err
 	})
 }
@@ -439,7 +437,6 @@ func (a *App) apiRevokeTerminal(w http.ResponseWriter, r *http.Request) error {
 	if err := a.db.WithTx(r.Context(), actorFrom(r), func(tx *store.Tx) error { return tx.RevokeTerminal(r.Context(), id) }); err != nil {
 		return err
 	}
-	a.forgetCaches()
 	w.WriteHeader(http.StatusNoContent)
 	return nil
 }

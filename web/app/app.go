@@ -112,7 +112,10 @@ func New(cfg Config, extra ...web.Route) (*App, error) {
 	a.metrics.AddGauge(web.Gauge{Name: "kintai_punches_stored_total", Help: "Punches stored since start.", Value: func() float64 { return float64(a.writer.Stored.Load()) }})
 	a.metrics.AddGauge(web.Gauge{Name: "kintai_punch_batches_total", Help: "Punch transactions committed since start.", Value: func() float64 { return float64(a.writer.Batches.Load()) }})
 	a.metrics.AddGauge(web.Gauge{Name: "kintai_punch_queue", Help: "Punch calls waiting for the writer.", Value: func() float64 { return float64(a.writer.Queued()) }})
+	a.punchCache.warm, a.punchCache.warmed = make(chan struct{}, 1), make(chan struct{})
+	cfg.DB.OnMasterChange(a.forgetCaches)
 	a.goBackground(a.watchMasterData())
+	a.goBackground(a.warmLoop) // cache.go
 	a.goBackground(a.recomputeLoop()) // rules_api.go
 	a.startKiosk()
 	a.routes = append(a.routeTable(), extra...)
@@ -161,7 +164,7 @@ func (a *App) routeTable() []web.Route {
 	}
 	base := []web.Route{
 		r("GET", "/healthz", web.Public, "Liveness", a.healthz),
-		r("GET", "/readyz", web.Public, "Readiness (database reachable)", a.readyz),
+		r("GET", "/readyz", web.Public, "Readiness (database reachable, punch caches filled)", a.readyz),
 		r("GET", "/metrics", web.Public, "Prometheus metrics", a.serveMetrics),
 		r("GET", "/api/v1/openapi.json", web.Public, "This API's OpenAPI document", serveOpenAPI),
 
@@ -250,6 +253,13 @@ func (a *App) readyz(w http.ResponseWriter, r *http.Request) error {
 	if err := a.db.Ping(ctx); err != nil {
 		slog.Warn("not ready", "err", err)
 		web.WriteJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "database unreachable"})
+		return nil
+	}
+	// Ready for a morning rush once the punch caches are filled.
+	select {
+	case <-a.punchCache.warmed:
+	case <-ctx.Done():
+		web.WriteJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "starting"})
 		return nil
 	}
 	web.WriteJSON(w, http.StatusOK, map[string]string{"status": "ready", "database": string(a.db.Dialect)})

@@ -88,7 +88,7 @@ func (a *App) authenticate(r *http.Request) (*identity, error) {
 			return nil, kintai.Errorf(kintai.EUNAUTHORIZED, "Authorization ヘッダーの形式が正しくありません。", "Authorization header must be 'Bearer <token>'.")
 		}
 		if strings.HasPrefix(tok, "kd_") {
-			t, err := a.terminals.authenticate(ctx, a.db, tok, a.cfg.Now())
+			t, err := a.terminals.authenticate(ctx, a.db, tok)
 			if err != nil {
 				return nil, err
 			}

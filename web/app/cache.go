@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 	"log/slog"
-	"math/rand/v2"
 	"sync"
 	"time"
 
@@ -12,18 +11,19 @@ import (
 	"kintai/store"
 )
 
-// Master data read on the punch path is cached. Changes made through this
-// server clear the caches at once; changes made through another server
-// sharing the database are noticed by polling the store's master version
-// every masterPoll (watchMasterData). cacheTTL only bounds the rare case of
-// an entry loaded just before a remote change and stored just after the
-// poll cleared the caches; entries expire at a random point of its second
-// half so that a whole ward's entries, loaded in the same morning minutes,
-// are not re-read in the same second.
-const (
-	cacheTTL   = 2 * time.Minute
-	masterPoll = time.Second
-)
+// Master data read on the punch path is cached, without expiry: every
+// commit that changes such data clears this server's caches at once
+// (store.DB.OnMasterChange), and a change made through another server
+// sharing the database is noticed by polling the store's master version
+// every masterPoll (watchMasterData). A cache's generation moves on each
+// clear, and an entry read from the database is kept only if no clear
+// came between the read and the put, so a value loaded just before a
+// change is never kept after it.
+//
+// The staff cache is filled in bulk (warmCaches) when the server starts
+// and again after each clear, so that a morning rush does not begin with
+// ten thousand single-row reads in front of the punches.
+const masterPoll = time.Second
 
 // watchMasterData returns a loop that clears the caches whenever the
 // master version moves from the one read now, before anything is cached.
@@ -66,59 +66,69 @@ func (a *App) pollMasterData(stop <-chan struct{}, last int64) {
 	}
 }
 
-type cached[T any] struct {
-	v   T
-	exp time.Time
+// cacheLimit bounds each cache; past it the cache starts afresh.
+const cacheLimit = 200000
+
+// genCache is a map for the punch path, where one database read per punch
+// per lookup would cost more than the write. Its generation moves on at
+// each clear; put keeps a value only if it was read in the current one.
+type genCache[K comparable, V any] struct {
+	mu  sync.Mutex
+	m   map[K]V
+	gen uint64
 }
 
-// ttlCache is a small map with expiry for the punch path, where one
-// database read per punch per lookup would cost more than the write.
-type ttlCache[K comparable, V any] struct {
-	mu sync.Mutex
-	m  map[K]cached[V]
-}
-
-func (c *ttlCache[K, V]) get(k K, now time.Time) (V, bool) {
+func (c *genCache[K, V]) get(k K) (V, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	e, ok := c.m[k]
-	if !ok || now.After(e.exp) {
-		var zero V
-		return zero, false
-	}
-	return e.v, true
+	v, ok := c.m[k]
+	return v, ok
 }
 
-func (c *ttlCache[K, V]) put(k K, v V, now time.Time) {
+// generation returns the generation to pass to put for a value about to
+// be read.
+func (c *genCache[K, V]) generation() uint64 {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.m == nil || len(c.m) > 100000 {
-		c.m = map[K]cached[V]{}
-	}
-	c.m[k] = cached[V]{v, now.Add(cacheTTL/2 + rand.N(cacheTTL/2))}
+	return c.gen
 }
 
-func (c *ttlCache[K, V]) clear() {
+// put keeps v for k unless the cache was cleared since gen.
+func (c *genCache[K, V]) put(k K, v V, gen uint64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if gen != c.gen {
+		return
+	}
+	if c.m == nil || len(c.m) >= cacheLimit {
+		c.m = map[K]V{}
+	}
+	c.m[k] = v
+}
+
+func (c *genCache[K, V]) clear() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.m = nil
+	c.gen++
 }
 
 // terminalCache authenticates device credentials.
 type terminalCache struct {
-	ttlCache[string, *store.Terminal]
+	genCache[string, *store.Terminal]
 }
 
-func (c *terminalCache) authenticate(ctx context.Context, db *store.DB, tok string, now time.Time) (*store.Terminal, error) {
+func (c *terminalCache) authenticate(ctx context.Context, db *store.DB, tok string) (*store.Terminal, error) {
 	key := store.HashToken(tok)
-	if t, ok := c.get(key, now); ok {
+	if t, ok := c.get(key); ok {
 		return t, nil
 	}
+	gen := c.generation()
 	t, err := db.AuthenticateTerminal(ctx, tok)
 	if err != nil {
 		return nil, err
 	}
-	c.put(key, t, now)
+	c.put(key, t, gen)
 	return t, nil
 }
 
@@ -128,18 +138,24 @@ type punchee struct {
 	schedule store.Schedule
 }
 
-// punchCaches hold staff, their schedules and site geofences for the punch path.
+// punchCaches hold staff, their schedules, site geofences and card
+// holders for the punch path.
 type punchCaches struct {
-	staff ttlCache[int64, *punchee]
-	byNo  ttlCache[string, int64]
-	sites ttlCache[int64, *kintai.Site]
+	staff genCache[int64, *punchee]
+	byNo  genCache[string, int64]
+	sites genCache[int64, *kintai.Site]
+	cards genCache[string, int64] // staff id by card (kiosk_api.go)
+	// warm asks warmLoop to fill the caches in bulk; warmed is closed
+	// when the first fill has ended (/readyz waits for it).
+	warm   chan struct{}
+	warmed chan struct{}
 }
 
 func (a *App) punchee(ctx context.Context, staffID int64) (*punchee, error) {
-	now := a.cfg.Now()
-	if p, ok := a.punchCache.staff.get(staffID, now); ok {
+	if p, ok := a.punchCache.staff.get(staffID); ok {
 		return p, nil
 	}
+	gen := a.punchCache.staff.generation()
 	s, err := a.db.FindStaffByID(ctx, staffID)
 	if err != nil {
 		return nil, err
@@ -149,20 +165,20 @@ func (a *App) punchee(ctx context.Context, staffID int64) (*punchee, error) {
 		return nil, err
 	}
 	p := &punchee{staff: s, schedule: store.Schedule{Assignments: asg, Loc: a.cfg.Loc}}
-	a.punchCache.staff.put(staffID, p, now)
+	a.punchCache.staff.put(staffID, p, gen)
 	return p, nil
 }
 
 func (a *App) staffIDByNo(ctx context.Context, no string) (int64, error) {
-	now := a.cfg.Now()
-	if id, ok := a.punchCache.byNo.get(no, now); ok {
+	if id, ok := a.punchCache.byNo.get(no); ok {
 		return id, nil
 	}
+	gen := a.punchCache.byNo.generation()
 	s, err := a.db.FindStaffByNo(ctx, no)
 	if err != nil {
 		return 0, err
 	}
-	a.punchCache.byNo.put(no, s.ID, now)
+	a.punchCache.byNo.put(no, s.ID, gen)
 	return s.ID, nil
 }
 
@@ -170,22 +186,95 @@ func (a *App) siteFence(ctx context.Context, siteID int64) (*punch.Fence, error)
 	if siteID == 0 {
 		return nil, nil
 	}
-	now := a.cfg.Now()
-	s, ok := a.punchCache.sites.get(siteID, now)
+	s, ok := a.punchCache.sites.get(siteID)
 	if !ok {
+		gen := a.punchCache.sites.generation()
 		var err error
 		if s, err = a.db.FindSiteByID(ctx, siteID); err != nil {
 			return nil, err
 		}
-		a.punchCache.sites.put(siteID, s, now)
+		a.punchCache.sites.put(siteID, s, gen)
 	}
 	return punch.FenceOf(s), nil
 }
 
-// forgetCaches drops cached master data after this server changed it.
+// forgetCaches drops cached master data after it changed, and asks for
+// the staff cache to be filled again.
 func (a *App) forgetCaches() {
 	a.terminals.clear()
 	a.punchCache.staff.clear()
 	a.punchCache.byNo.clear()
 	a.punchCache.sites.clear()
+	a.punchCache.cards.clear()
+	select {
+	case a.punchCache.warm <- struct{}{}:
+	default: // a fill is asked for already
+	}
+}
+
+// warmLoop fills the staff caches in bulk when the server starts and
+// after each clear; a burst of clears while a fill runs costs one more
+// fill, not one each. Meanwhile the punch path loads what it misses.
+func (a *App) warmLoop(stop <-chan struct{}) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go func() {
+		<-stop
+		cancel()
+	}()
+	for first := true; ; first = false {
+		if err := a.warmCaches(ctx); err != nil && ctx.Err() == nil {
+			slog.Warn("filling the punch caches failed", "err", err)
+		}
+		if first {
+			close(a.punchCache.warmed)
+		}
+		select {
+		case <-stop:
+			return
+		case <-a.punchCache.warm:
+		}
+	}
+}
+
+// warmCaches loads every staff member appointed today (or ended within
+// the last week: a late punch or a correction) with their pattern
+// assignments, every site and every terminal credential into the punch
+// caches.
+func (a *App) warmCaches(ctx context.Context) error {
+	gen, noGen, siteGen, termGen := a.punchCache.staff.generation(), a.punchCache.byNo.generation(),
+		a.punchCache.sites.generation(), a.terminals.generation()
+	today := kintai.DateOf(a.cfg.Now(), a.cfg.Loc)
+	staff, err := a.db.FindStaffActive(ctx, today.AddDays(-7), today)
+	if err != nil {
+		return err
+	}
+	asg, err := a.db.FindAllPatternAssignments(ctx)
+	if err != nil {
+		return err
+	}
+	sites, err := a.db.FindSites(ctx)
+	if err != nil {
+		return err
+	}
+	terms, err := a.db.FindTerminalsByCredential(ctx)
+	if err != nil {
+		return err
+	}
+	for i := range staff {
+		s := &staff[i]
+		as := asg[s.ID]
+		if as == nil {
+			as = []store.PatternAssignment{}
+		}
+		a.punchCache.staff.put(s.ID, &punchee{staff: s, schedule: store.Schedule{Assignments: as, Loc: a.cfg.Loc}}, gen)
+		a.punchCache.byNo.put(s.StaffNo, s.ID, noGen)
+	}
+	for i := range sites {
+		a.punchCache.sites.put(sites[i].ID, &sites[i], siteGen)
+	}
+	for hash, t := range terms {
+		a.terminals.put(hash, t, termGen)
+	}
+	return nil
 }

@@ -29,11 +29,7 @@ func (a *App) importStaff(r *http.Request, body []byte, enc staffcsv.Encoding, a
 		return store.ImportResult{}, err
 	}
 	inScope := func(unit int64) bool { return actor.Can(kintai.RoleHR, unit, tree) }
-	res, err := a.db.ImportStaff(r.Context(), actor, f, inScope, apply)
-	if res.Applied {
-		a.forgetCaches()
-	}
-	return res, err
+	return a.db.ImportStaff(r.Context(), actor, f, inScope, apply)
 }
 
 func parseEncoding(s string) (staffcsv.Encoding, error) {

@@ -50,7 +50,6 @@ type kioskState struct {
 	mu        sync.Mutex
 	galleries map[int64]*siteGallery // by site
 	load      sync.Mutex             // one gallery load at a time
-	cards     ttlCache[string, int64]
 	pairFails throttle
 	codeFails throttle
 	pins      chan struct{}
@@ -78,40 +77,15 @@ func prepareFaceConfig(cfg *Config) error {
 	return cfg.FaceThresholds.Validate()
 }
 
-// startKiosk sets up the kiosk state and starts its loops: the card cache
-// follows the master version, and templates are purged daily.
+// startKiosk sets up the kiosk state and starts its loop: templates are
+// purged daily.
 func (a *App) startKiosk() {
 	a.kiosk = &kioskState{
 		pairFails: throttle{window: codeWindow},
 		codeFails: throttle{window: codeWindow},
 		pins:      make(chan struct{}, pinSlots),
 	}
-	a.goBackground(a.watchCards)
 	a.goBackground(a.purgeFacesDaily)
-}
-
-// watchCards clears the card cache whenever the master version moves (a
-// card was registered or removed through another server).
-func (a *App) watchCards(stop <-chan struct{}) {
-	t := time.NewTicker(masterPoll)
-	defer t.Stop()
-	last := int64(-1)
-	for {
-		select {
-		case <-stop:
-			return
-		case <-t.C:
-		}
-		ctx, cancel := context.WithTimeout(context.Background(), masterPoll)
-		n, err := a.db.MasterVersion(ctx)
-		cancel()
-		if err != nil || n != last {
-			a.kiosk.cards.clear()
-		}
-		if err == nil {
-			last = n
-		}
-	}
 }
 
 // purgeFacesDaily deletes the templates of staff whose 任用期間 has ended,
@@ -394,10 +368,10 @@ func normaliseCard(s string) string { return strings.ToUpper(strings.TrimSpace(s
 // cardStaff returns the staff member holding card id.
 func (a *App) cardStaff(ctx context.Context, id string) (int64, error) {
 	id = normaliseCard(id)
-	now := a.cfg.Now()
-	if staffID, ok := a.kiosk.cards.get(id, now); ok {
+	if staffID, ok := a.punchCache.cards.get(id); ok {
 		return staffID, nil
 	}
+	gen := a.punchCache.cards.generation()
 	staffID, err := a.db.FindStaffByCard(ctx, id)
 	if kintai.ErrorCode(err) == kintai.ENOTFOUND {
 		return 0, punch.Refuse(kintai.ENOTFOUND, "unknown_card", "card_id", "登録されていないカードです。", "This card is not registered.")
@@ -405,7 +379,7 @@ func (a *App) cardStaff(ctx context.Context, id string) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	a.kiosk.cards.put(id, staffID, now)
+	a.punchCache.cards.put(id, staffID, gen)
 	return staffID, nil
 }
 
@@ -1030,7 +1004,6 @@ func (a *App) apiSetStaffCard(w http.ResponseWriter, r *http.Request) error {
 	if err := a.db.WithTx(r.Context(), actorFrom(r), func(tx *store.Tx) error { return tx.SetStaffCard(r.Context(), s.ID, card) }); err != nil {
 		return err
 	}
-	a.kiosk.cards.clear()
 	web.WriteJSON(w, http.StatusOK, map[string]any{"staff_id": s.ID, "card": card != "", "card_id": card})
 	return nil
 }

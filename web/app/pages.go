@@ -333,7 +333,6 @@ func (a *App) pageSiteSave(w http.ResponseWriter, r *http.Request) error {
 	s, err := in.site()
 	if err == nil {
 		err = a.db.WithTx(r.Context(), actorFrom(r), func(tx *store.Tx) error { return tx.UpdateSite(r.Context(), &s) })
-		a.forgetCaches()
 	}
 	if isFormError(err) {
 		terms, _ := a.db.FindTerminals(r.Context(), id)

@@ -1286,7 +1286,6 @@ func (a *App) pagePatternSave(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	a.forgetCaches()
 	verb := "登録"
 	if id != 0 {
 		verb = "保存"
@@ -1428,7 +1427,6 @@ func (a *App) pageStaffAssign(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	a.forgetCaches()
 	return redirect(w, r, "/staff/"+strconv.FormatInt(s.ID, 10)+"/patterns", "勤務パターン「"+asg.Pattern.Name+"」を"+from.String()+"から割り当てました。")
 }
 
@@ -1831,7 +1829,6 @@ func (a *App) pageShiftsSave(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	a.forgetCaches()
 	return redirect(w, r, "/staff/"+strconv.FormatInt(s.ID, 10)+"/shifts?month="+monthParam(first), monthLabel(first)+"のシフトを保存しました。")
 }
 

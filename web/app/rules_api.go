@@ -203,7 +203,6 @@ func (a *App) apiUpdatePattern(w http.ResponseWriter, r *http.Request) error {
 	if err := a.inTx(r, func(ctx context.Context, tx *store.Tx) error { return tx.UpdatePattern(ctx, &p) }); err != nil {
 		return err
 	}
-	a.forgetCaches()
 	web.WriteJSON(w, http.StatusOK, p)
 	return nil
 }
@@ -245,7 +244,6 @@ func (a *App) apiAssignPattern(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	a.forgetCaches()
 	web.WriteJSON(w, http.StatusCreated, asg)
 	return nil
 }
