@@ -149,10 +149,14 @@ func (p *kioskPage) dataset(id, name string) string {
 	return read(p.page, chromedp.Evaluate[string](fmt.Sprintf(`document.getElementById(%q).dataset[%q] || ''`, id, name)))
 }
 
-// punchesOfToday returns the stored punches of the fixture person key today.
+// punchesOfToday returns the stored punches of the fixture person key made
+// during the test. The kiosk's clock is the wall clock, so a punch made
+// between midnight and the business-day boundary (05:00) belongs to
+// yesterday's business day: both days are read.
 func (p *kioskPage) punchesOfToday(key string) []punch.Punch {
 	p.t.Helper()
-	return p.f.punchesOn(key, kintai.DateOf(p.k.now(), mustTokyo(p.t)))
+	today := kintai.DateOf(p.k.now(), mustTokyo(p.t))
+	return append(p.f.punchesOn(key, today.AddDays(-1)), p.f.punchesOn(key, today)...)
 }
 
 // only returns the punches of kind in ps.

@@ -73,11 +73,26 @@ func (p *page) waitText(sel, want string) string {
 	js := fmt.Sprintf(`(() => { const e = document.querySelector(%q); return e && e.textContent.includes(%q) ? e.textContent : false })()`, sel, want)
 	ctx, cancel := p.step()
 	defer cancel()
-	got, err := chromedp.Run(ctx, chromedp.Poll[string](js, chromedp.WithPollingInterval(50*time.Millisecond)))
-	if err != nil {
+	for {
+		got, err := chromedp.Run(ctx, chromedp.Poll[string](js, chromedp.WithPollingInterval(50*time.Millisecond)))
+		if err == nil {
+			return strings.TrimSpace(got)
+		}
+		// A page that reloads itself (or is navigated) while polling
+		// destroys the context the poll runs in: poll the new page.
+		if ctx.Err() == nil && isContextGone(err) {
+			continue
+		}
 		p.fail("waiting for %s to say %q: %v (it says %q)", sel, want, err, p.texts(sel))
+		return ""
 	}
-	return strings.TrimSpace(got)
+}
+
+// isContextGone reports whether err says the page's JavaScript context went
+// away under a running evaluation (a navigation or reload).
+func isContextGone(err error) bool {
+	msg := err.Error()
+	return strings.Contains(msg, "Cannot find context with specified id") || strings.Contains(msg, "Execution context was destroyed")
 }
 
 // eventually waits up to 10 s for cond.
