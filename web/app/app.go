@@ -115,7 +115,7 @@ func New(cfg Config, extra ...web.Route) (*App, error) {
 	a.punchCache.warm, a.punchCache.warmed = make(chan struct{}, 1), make(chan struct{})
 	cfg.DB.OnMasterChange(a.forgetCaches)
 	a.goBackground(a.watchMasterData())
-	a.goBackground(a.warmLoop) // cache.go
+	a.goBackground(a.warmLoop)        // cache.go
 	a.goBackground(a.recomputeLoop()) // rules_api.go
 	a.startKiosk()
 	a.routes = append(a.routeTable(), extra...)
