@@ -37,7 +37,9 @@ func assignStandard(t *testing.T, db *store.DB, staffID int64) {
 }
 
 // at is hh:mm on day in Tokyo.
-func at(day kintai.Date, h, m int) time.Time { return day.Time(tokyo).Add(time.Duration(h*60+m) * time.Minute) }
+func at(day kintai.Date, h, m int) time.Time {
+	return day.Time(tokyo).Add(time.Duration(h*60+m) * time.Minute)
+}
 
 func tryCreate(db *store.DB, actor kintai.Actor, req approval.Request) (approval.Request, error) {
 	var out approval.Request
