@@ -288,6 +288,12 @@ func (db *DB) FindApprovalRoutes(ctx context.Context) ([]approval.Route, error) 
 	return findApprovalRoutes(ctx, db)
 }
 
+// FindApprovalRoutes returns every configured route, in the transaction:
+// to change one and save them all (SaveApprovalRoutes).
+func (tx *Tx) FindApprovalRoutes(ctx context.Context) ([]approval.Route, error) {
+	return findApprovalRoutes(ctx, tx)
+}
+
 // SaveApprovalRoutes replaces the configured routes with routes, after
 // validating each; at most one route per org unit and kind. Requests
 // already submitted keep the route they were resolved with.

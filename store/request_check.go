@@ -31,13 +31,8 @@ func (tx *Tx) dayPlan(ctx context.Context, staffID int64, day kintai.Date) (rule
 	if err != nil {
 		return "", nil, err
 	}
-	p := shiftOnly
-	row := tx.queryRow(ctx, `SELECT `+prefixed("p.", patternColumns)+` FROM staff_work_patterns a JOIN work_patterns p ON p.id = a.pattern_id
-		WHERE a.staff_id = ? AND a.valid_from_on <= ? AND (a.valid_to_on IS NULL OR a.valid_to_on >= ?) ORDER BY a.valid_from_on DESC LIMIT 1`,
-		staffID, day, day)
-	if found, err := scanPattern(row); err == nil {
-		p = found
-	} else if !errors.Is(err, sql.ErrNoRows) {
+	p, err := tx.patternOn(ctx, staffID, day)
+	if err != nil {
 		return "", nil, err
 	}
 	var ds *rules.DayShift
@@ -68,6 +63,19 @@ func (tx *Tx) dayPlan(ctx context.Context, staffID int64, day kintai.Date) (rule
 		return "", false
 	}
 	return rules.Plan(p, day, ds, holiday, rs.Rules, tx.db.Zone())
+}
+
+// patternOn returns staffID's work pattern on day, or the shift-only
+// pattern when none is assigned.
+func (tx *Tx) patternOn(ctx context.Context, staffID int64, day kintai.Date) (rules.Pattern, error) {
+	row := tx.queryRow(ctx, `SELECT `+prefixed("p.", patternColumns)+` FROM staff_work_patterns a JOIN work_patterns p ON p.id = a.pattern_id
+		WHERE a.staff_id = ? AND a.valid_from_on <= ? AND (a.valid_to_on IS NULL OR a.valid_to_on >= ?) ORDER BY a.valid_from_on DESC LIMIT 1`,
+		staffID, day, day)
+	p, err := scanPattern(row)
+	if errors.Is(err, sql.ErrNoRows) {
+		return shiftOnly, nil
+	}
+	return p, err
 }
 
 // staffRequests returns staffID's requests of kind that are waiting or in
@@ -155,8 +163,9 @@ func (tx *Tx) fillResultGap(ctx context.Context, req *approval.Request, s approv
 }
 
 // checkRequestConflicts refuses leave that overlaps other leave of the
-// same staff member still waiting or in force, and a holiday-work order on
-// a working day or with a substitute day that is not a working day.
+// same staff member still waiting or in force, a 時差出勤 option that the
+// staff member's pattern does not permit, and a holiday-work order on a
+// working day or with a substitute day that is not a working day.
 func (tx *Tx) checkRequestConflicts(ctx context.Context, req approval.Request) error {
 	switch {
 	case req.Kind == approval.KindLeave && req.Leave != nil:
@@ -175,6 +184,13 @@ func (tx *Tx) checkRequestConflicts(ctx context.Context, req approval.Request) e
 					fmt.Sprintf("Another leave request (#%d, %s) covers the same time. Leave requests must not overlap.", o.ID, o.Status))
 			}
 		}
+	case req.Kind == approval.KindStaggered && req.Staggered != nil:
+		p, err := tx.patternOn(ctx, req.StaffID, req.Staggered.Day)
+		if err != nil {
+			return err
+		}
+		_, err = approval.StaggeredShift(p, req.Staggered.Option)
+		return err
 	case req.Kind == approval.KindHolidayWork && req.HolidayWork != nil:
 		h := req.HolidayWork
 		kind, _, err := tx.dayPlan(ctx, req.StaffID, h.Day)
@@ -218,4 +234,26 @@ func leaveOverlaps(a, b approval.Leave) bool {
 		return true
 	}
 	return a.From.Before(b.To) && b.From.Before(a.To)
+}
+
+// PreviewResultGap returns the 乖離 an overtime result of actor's would
+// have if reported now (fillResultGap), storing nothing: the result form
+// shows it before the staff member sends the report.
+func (db *DB) PreviewResultGap(ctx context.Context, actor kintai.Actor, req approval.Request) (approval.Gap, error) {
+	var gap approval.Gap
+	err := db.WithTx(ctx, actor, func(tx *Tx) error {
+		s, err := findApprovalSettings(ctx, tx)
+		if err != nil {
+			return err
+		}
+		req.Kind, req.StaffID = approval.KindOvertimeResult, actor.StaffID
+		if err := tx.fillResultGap(ctx, &req, s.Settings); err != nil {
+			return err
+		}
+		if req.Result != nil && req.Result.Gap != nil {
+			gap = *req.Result.Gap
+		}
+		return nil
+	})
+	return gap, err
 }
