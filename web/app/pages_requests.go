@@ -530,7 +530,9 @@ func (a *App) pageRequestUpdate(w http.ResponseWriter, r *http.Request) error {
 	if req.Kind == approval.KindOvertimeResult {
 		f := readResultForm(r)
 		edit, err = a.resultRequest(r, f)
-		rerender = func(err error) error { return a.renderResultForm(w, r, web.Status(kintai.ErrorCode(err)), req.ID, f, err) }
+		rerender = func(err error) error {
+			return a.renderResultForm(w, r, web.Status(kintai.ErrorCode(err)), req.ID, f, err)
+		}
 	} else {
 		f := readRequestForm(r)
 		f.Kind = string(req.Kind)
@@ -691,9 +693,9 @@ type proxyForm struct {
 	// someone else in scope.
 	PrincipalNo string
 	DeputyNo    string
-	From, To string // dates, the window is From 00:00 to the end of To
-	Kinds    []string
-	Note     string
+	From, To    string // dates, the window is From 00:00 to the end of To
+	Kinds       []string
+	Note        string
 }
 
 // proxyLine is a proxy as the page shows it.

@@ -43,7 +43,9 @@ func TestRequestAPIResultGapEditSettings(t *testing.T) {
 	f := newFixture(t, store.SQLite)
 	staff, approver, hr := f.as("staff"), f.as("approver"), f.as("hr")
 	day := kintai.NewDate(2026, 6, 2)
-	at := func(h, m int) string { return day.Time(mustTokyo(t)).Add(time.Duration(h*60+m) * time.Minute).UTC().Format(time.RFC3339) }
+	at := func(h, m int) string {
+		return day.Time(mustTokyo(t)).Add(time.Duration(h*60+m) * time.Minute).UTC().Format(time.RFC3339)
+	}
 	resp, order := approver.json("POST", "/api/v1/requests", map[string]any{"kind": "overtime_order", "staff_id": f.staff["staff"].ID,
 		"overtime": map[string]any{"day": day.String(), "planned": map[string]any{"start": at(17, 15), "end": at(18, 15)}, "reason": "予算査定"}})
 	if resp.StatusCode != http.StatusCreated {
