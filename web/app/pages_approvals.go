@@ -100,7 +100,9 @@ func (a *App) pageOverdue(w http.ResponseWriter, r *http.Request) error {
 
 // approvalSettingsPage is what the approval settings page shows.
 type approvalSettingsPage struct {
-	Values   approval.Settings
+	Values approval.Settings
+	// Numbers are the number fields as typed (or stored), by form name.
+	Numbers  map[string]string
 	Defaults approval.Settings
 	Saved    string // when last saved, "" while the defaults apply
 	err      error
@@ -108,12 +110,28 @@ type approvalSettingsPage struct {
 
 func (d approvalSettingsPage) formErr() error { return d.err }
 
+// settingNumbers are the number fields of the settings form.
+var settingNumbers = []struct {
+	name   string
+	field  func(*approval.Settings) *int
+	ja, en string
+}{
+	{"gap_threshold_min", func(s *approval.Settings) *int { return &s.GapThresholdMin }, "乖離の基準", "gap_threshold_min"},
+	{"escalate_after_days", func(s *approval.Settings) *int { return &s.EscalateAfterDays }, "エスカレーションまでの日数", "escalate_after_days"},
+	{"furikae_before_days", func(s *approval.Settings) *int { return &s.FurikaeBeforeDays }, "振替の期間（前）", "furikae_before_days"},
+	{"furikae_after_days", func(s *approval.Settings) *int { return &s.FurikaeAfterDays }, "振替の期間（後）", "furikae_after_days"},
+	{"daikyu_after_days", func(s *approval.Settings) *int { return &s.DaikyuAfterDays }, "代休の期間", "daikyu_after_days"},
+}
+
 func (a *App) pageApprovalSettings(w http.ResponseWriter, r *http.Request) error {
 	s, err := a.db.FindApprovalSettings(r.Context())
 	if err != nil {
 		return err
 	}
-	d := approvalSettingsPage{Values: s.Settings, Defaults: approval.DefaultSettings()}
+	d := approvalSettingsPage{Values: s.Settings, Numbers: map[string]string{}, Defaults: approval.DefaultSettings()}
+	for _, f := range settingNumbers {
+		d.Numbers[f.name] = strconv.Itoa(*f.field(&s.Settings))
+	}
 	if !s.UpdatedAt.IsZero() {
 		d.Saved = s.UpdatedAt.In(a.cfg.Loc).Format("2006-01-02 15:04")
 	}
@@ -124,39 +142,31 @@ func (a *App) pageApprovalSettingsSave(w http.ResponseWriter, r *http.Request) e
 	if err := r.ParseForm(); err != nil {
 		return kintai.Invalid("settings", "フォームを読めません。", "Cannot read the form.")
 	}
-	var s approval.Settings
-	err := func() error {
-		for _, f := range []struct {
-			name   string
-			into   *int
-			ja, en string
-		}{
-			{"escalate_after_days", &s.EscalateAfterDays, "エスカレーションまでの日数", "escalate_after_days"},
-			{"gap_threshold_min", &s.GapThresholdMin, "乖離の基準", "gap_threshold_min"},
-			{"furikae_before_days", &s.FurikaeBeforeDays, "振替の期間（前）", "furikae_before_days"},
-			{"furikae_after_days", &s.FurikaeAfterDays, "振替の期間（後）", "furikae_after_days"},
-			{"daikyu_after_days", &s.DaikyuAfterDays, "代休の期間", "daikyu_after_days"},
-		} {
-			n, err := strconv.Atoi(strings.TrimSpace(r.PostFormValue(f.name)))
-			if err != nil {
-				return kintai.Invalid(f.name, f.ja+"は整数で入力してください。", f.en+" must be a whole number.")
-			}
-			*f.into = n
+	d := approvalSettingsPage{Numbers: map[string]string{}, Defaults: approval.DefaultSettings()}
+	s := &d.Values
+	s.EscalateOpenDaysOnly = r.PostFormValue("escalate_open_days_only") != ""
+	s.CancelApproved = r.PostFormValue("cancel_approved") != ""
+	s.ResultWithoutOrder = r.PostFormValue("result_without_order") != ""
+	for _, f := range settingNumbers {
+		v := strings.TrimSpace(r.PostFormValue(f.name))
+		d.Numbers[f.name] = v
+		n, err := strconv.Atoi(v)
+		if err != nil && d.err == nil {
+			d.err = kintai.Invalid(f.name, f.ja+"は半角の整数で入力してください。", f.en+" must be a whole number.")
 		}
-		s.EscalateOpenDaysOnly = r.PostFormValue("escalate_open_days_only") != ""
-		s.CancelApproved = r.PostFormValue("cancel_approved") != ""
-		s.ResultWithoutOrder = r.PostFormValue("result_without_order") != ""
-		return a.db.WithTx(r.Context(), actorFrom(r), func(tx *store.Tx) error {
-			_, err := tx.SaveApprovalSettings(r.Context(), s)
+		*f.field(s) = n
+	}
+	if d.err == nil {
+		d.err = a.db.WithTx(r.Context(), actorFrom(r), func(tx *store.Tx) error {
+			_, err := tx.SaveApprovalSettings(r.Context(), *s)
 			return err
 		})
-	}()
-	if err != nil {
-		if isFormError(err) {
-			return a.pages.render(w, r, web.Status(kintai.ErrorCode(err)), "approval_settings", "承認の設定 Approval settings",
-				approvalSettingsPage{Values: s, Defaults: approval.DefaultSettings(), err: err})
+	}
+	if d.err != nil {
+		if isFormError(d.err) {
+			return a.pages.render(w, r, web.Status(kintai.ErrorCode(d.err)), "approval_settings", "承認の設定 Approval settings", d)
 		}
-		return err
+		return d.err
 	}
 	return redirect(w, r, "/settings/approval", "保存しました。 Saved.")
 }
