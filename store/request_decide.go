@@ -291,6 +291,8 @@ func (tx *Tx) notifyDecision(ctx context.Context, r approval.Request, ev approva
 		return say(append(applicants, waiting...), NotifyCommented, "%sの申請（No.%d）にコメントがありました。", "A comment was added to %s request #%d.")
 	case ev.Action == approval.ActionEscalate:
 		return say(waiting, NotifyWaiting, "%sの申請（No.%d）が承認待ちのまま滞留しています。承認者に追加されました。", "A %s request (#%d) has waited too long and now waits for you too.")
+	case ev.Action == approval.ActionDesignate:
+		return say([]int64{r.StaffID}, NotifyOrdered, "%s（No.%d）の代休日が指定されました。", "A 代休 day was designated for %s #%d.")
 	case ev.Action == approval.ActionAcknowledge:
 		return say([]int64{r.CreatedBy}, NotifyAcknowledged, "%s（No.%d）が確認されました。", "The %s #%d was acknowledged.")
 	case r.Status.Waiting() && len(waiting) > 0 && (ev.From != ev.To || ev.Action == approval.ActionApprove):

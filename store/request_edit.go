@@ -135,3 +135,39 @@ func (tx *Tx) UpdateRequest(ctx context.Context, id int64, edit approval.Request
 	out, _, err := tx.decide(ctx, req, version+1, approval.Decision{Action: approval.ActionSubmit}, e)
 	return out, err
 }
+
+// DesignateDaikyu sets the 代休日 of holiday-work order id given with 代休
+// and no day yet (or changes it), by its orderer or an approver in scope
+// (approval.Designate). The day must be a working day of the staff member
+// inside the settings' window; the results of both days are marked stale
+// and the staff member is told.
+func (tx *Tx) DesignateDaikyu(ctx context.Context, id int64, day kintai.Date) (approval.Request, error) {
+	req, version, err := findRequest(ctx, tx, id, true)
+	if err != nil {
+		return req, err
+	}
+	e, err := tx.loadDecisionEnv(ctx)
+	if err != nil {
+		return req, err
+	}
+	out, ev, err := approval.Designate(req, day, tx.Actor, tx.Now, e.env(req, approval.ActionDesignate))
+	if err != nil {
+		return req, err
+	}
+	if err := tx.checkRequestConflicts(ctx, out); err != nil {
+		return req, err
+	}
+	if err := tx.writeDecision(ctx, req, out, version, ev, e.proxies); err != nil {
+		return req, err
+	}
+	// Still in force, so writeDecision changed no results: the new rest day
+	// (and a day it replaces) must be computed again.
+	from, to := out.HolidayWork.Day, day
+	if old := req.HolidayWork.SubstituteOn; !old.IsZero() && old.After(to) {
+		to = old
+	}
+	if err := tx.checkOpenDays(ctx, out.StaffID, day, day); err != nil {
+		return req, err
+	}
+	return out, tx.markStale(ctx, []int64{out.StaffID}, from, to)
+}

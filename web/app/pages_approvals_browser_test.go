@@ -235,6 +235,33 @@ func TestBrowserHolidayWorkStaggeredRoute(t *testing.T) {
 	if got := p.texts("#orders-given tbody tr"); len(got) != 1 || !strings.Contains(got[0], "振替日 2026-10-29") {
 		t.Errorf("orders given = %q, want the holiday work with its 振替日", got)
 	}
+	// Sunday the 25th with a 代休 designated later: not on a Saturday, then on Friday the 30th.
+	p.fill("#staff_no", f.staff["staff"].StaffNo)
+	p.set("#order_kind", "holiday_work")
+	p.set("#order_day", "2026-10-25")
+	p.set("#order_start", "09:00")
+	p.set("#order_end", "12:00")
+	p.fill("#order_reason", "投票所の設営")
+	p.set("#substitute", "daikyu")
+	p.do(p.clear("#substitute_on"))
+	if st := p.submit("#give-order"); st != 200 {
+		p.fail("holiday work with 代休 later: status %d", st)
+	}
+	daikyu := f.lastRequest("staff")
+	if got := p.text(fmt.Sprintf("#order-%d", daikyu.ID)); !strings.Contains(got, "代休日は後日指定") {
+		t.Errorf("order row = %q, want 代休日は後日指定", got)
+	}
+	p.set(fmt.Sprintf("#daikyu-%d", daikyu.ID), "2026-10-31")
+	if st := p.submit(fmt.Sprintf("#designate-%d", daikyu.ID)); st != 400 {
+		t.Errorf("代休 on a Saturday: status %d, want 400", st)
+	}
+	p.set(fmt.Sprintf("#daikyu-%d", daikyu.ID), "2026-10-30")
+	if st := p.submit(fmt.Sprintf("#designate-%d", daikyu.ID)); st != 200 {
+		p.fail("designate 代休: status %d", st)
+	}
+	if got := p.text(fmt.Sprintf("#order-%d", daikyu.ID)); !strings.Contains(got, "代休日 2026-10-30") {
+		t.Errorf("order row after designating = %q, want 代休日 2026-10-30", got)
+	}
 	p.signOut()
 
 	// 時差出勤: the other pattern's options from November.

@@ -44,7 +44,10 @@ type ordersPage struct {
 	Kinds       []approval.Kind
 	Substitutes []substituteOption
 	Given       []requestLine // orders the caller gave, newest first
-	Field       string
+	// Daikyu lists the holiday-work orders given with 代休 whose day may
+	// be designated (or changed) now, by id.
+	Daikyu map[int64]bool
+	Field  string
 	err         error
 }
 
@@ -137,6 +140,12 @@ func (a *App) renderOrders(w http.ResponseWriter, r *http.Request, status int, f
 	}
 	if d.Given, err = a.requestLines(r.Context(), given, me, false); err != nil {
 		return err
+	}
+	d.Daikyu = map[int64]bool{}
+	for _, req := range given {
+		if h := req.HolidayWork; h != nil && h.Substitute == approval.SubstituteDaikyu && req.Status == approval.StatusApproved {
+			d.Daikyu[req.ID] = true
+		}
 	}
 	return a.pages.render(w, r, status, "orders_new", "命令 Orders", d)
 }
@@ -311,4 +320,30 @@ func (a *App) pageResultCreate(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return redirect(w, r, "/requests", "実績を報告しました。 Result reported.")
+}
+
+// pageOrderDaikyu designates the 代休日 of a holiday-work order given with
+// 代休 (代休日の指定), from the list of orders given.
+func (a *App) pageOrderDaikyu(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	err = func() error {
+		day, err := formDate("holiday_work.substitute_on", r.PostFormValue("day"))
+		if err != nil {
+			return err
+		}
+		return a.db.WithTx(r.Context(), actorFrom(r), func(tx *store.Tx) error {
+			_, err := tx.DesignateDaikyu(r.Context(), id, day)
+			return err
+		})
+	}()
+	if err != nil {
+		if isFormError(err) || kintai.ErrorCode(err) == kintai.EFORBIDDEN {
+			return a.renderOrders(w, r, web.Status(kintai.ErrorCode(err)), orderForm{Kind: string(approval.KindHolidayWork), Day: a.today().String()}, err)
+		}
+		return err
+	}
+	return redirect(w, r, "/orders/new", "代休日を指定しました。 代休 day designated.")
 }

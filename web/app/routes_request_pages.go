@@ -20,6 +20,7 @@ func (a *App) requestPagesRoutes() []web.Route {
 		{Method: "POST", Pattern: "/requests/{id}/acknowledge", Access: web.Signed, Summary: "Acknowledge an order", Handler: a.pageRequestAcknowledge, Page: true},
 		{Method: "GET", Pattern: "/orders/new", Access: web.Approver, Summary: "Overtime and holiday-work orders", Handler: a.pageOrderNew, Page: true},
 		{Method: "POST", Pattern: "/orders/new", Access: web.Approver, Summary: "Give an order", Handler: a.pageOrderCreate, Page: true},
+		{Method: "POST", Pattern: "/orders/{id}/daikyu", Access: web.Approver, Summary: "Designate the 代休 day of a holiday-work order", Handler: a.pageOrderDaikyu, Page: true},
 		{Method: "GET", Pattern: "/approvals", Access: web.Signed, Summary: "Approver's inbox", Handler: a.pageInbox, Page: true},
 		{Method: "POST", Pattern: "/approvals/bulk", Access: web.Signed, Summary: "Approve or reject many requests", Handler: a.pageInboxBulk, Page: true},
 		{Method: "GET", Pattern: "/approvals/overdue", Access: web.Approver, Summary: "Requests waiting too long", Handler: a.pageOverdue, Page: true},

@@ -15,6 +15,7 @@ var accessRequestPages = map[string]string{
 	"POST /requests/{id}/acknowledge":            "staff",
 	"GET /orders/new":                            "approver",
 	"POST /orders/new":                           "approver",
+	"POST /orders/{id}/daikyu":                   "approver",
 	"GET /approvals":                             "staff",
 	"POST /approvals/bulk":                       "staff",
 	"GET /approvals/overdue":                     "approver",
