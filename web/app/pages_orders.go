@@ -48,7 +48,7 @@ type ordersPage struct {
 	// be designated (or changed) now, by id.
 	Daikyu map[int64]bool
 	Field  string
-	err         error
+	err    error
 }
 
 func (d ordersPage) formErr() error { return d.err }
