@@ -252,9 +252,11 @@ type OvertimeResult struct {
 	Day     kintai.Date    `json:"day"`
 	Actual  rules.Interval `json:"actual"` // the overtime reported as worked
 	Work    string         `json:"work,omitempty"`
-	// Gap is the comparison with objective presence (CompareOvertime),
-	// filled in by the integrator when the report is made, so that the
-	// approver sees it.
+	// Gap is the comparison with objective presence (CompareOvertime and
+	// Presence), computed by the integrator from the staff member's own
+	// punches whenever the report is made or sent again, replacing
+	// whatever a client sent, so that the approver sees it and Validate
+	// asks for a reason above the threshold.
 	Gap *Gap `json:"gap,omitempty"`
 	// GapReason is the 乖離理由, required when Gap.ReasonRequired.
 	GapReason string `json:"gap_reason,omitempty"`

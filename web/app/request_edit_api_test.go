@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -92,6 +93,17 @@ func TestRequestAPIResultGapEditSettings(t *testing.T) {
 	}
 	if w := versions[1].(map[string]any)["request"].(map[string]any)["result"].(map[string]any)["work"]; w != "査定資料の作成と窓口対応" {
 		t.Errorf("second version's work = %v", w)
+	}
+
+	// Approved, the applicant asks for its cancellation from their list.
+	if resp, body := approver.json("POST", path+"/decision", map[string]any{"action": "approve"}); resp.StatusCode != 200 {
+		t.Fatalf("approve = %d %v", resp.StatusCode, body)
+	}
+	if st, loc, _ := staff.post(path[len("/api/v1"):]+"/cancel", url.Values{}); st != http.StatusSeeOther || !strings.HasPrefix(loc, "/requests") {
+		t.Errorf("POST cancel page = %d %s, want 303 to /requests", st, loc)
+	}
+	if _, body := staff.json("GET", path, nil); body["request"].(map[string]any)["status"] != "cancel_pending" {
+		t.Errorf("status after asking to cancel = %v, want cancel_pending", body["request"].(map[string]any)["status"])
 	}
 
 	// Approval settings: HR only, validated.
