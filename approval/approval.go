@@ -252,9 +252,11 @@ type OvertimeResult struct {
 	Day     kintai.Date    `json:"day"`
 	Actual  rules.Interval `json:"actual"` // the overtime reported as worked
 	Work    string         `json:"work,omitempty"`
-	// Gap is the comparison with objective presence (CompareOvertime),
-	// filled in by the integrator when the report is made, so that the
-	// approver sees it.
+	// Gap is the comparison with objective presence (CompareOvertime and
+	// Presence), computed by the integrator from the staff member's own
+	// punches whenever the report is made or sent again, replacing
+	// whatever a client sent, so that the approver sees it and Validate
+	// asks for a reason above the threshold.
 	Gap *Gap `json:"gap,omitempty"`
 	// GapReason is the 乖離理由, required when Gap.ReasonRequired.
 	GapReason string `json:"gap_reason,omitempty"`
@@ -320,6 +322,11 @@ type Settings struct {
 	// EscalateAfterDays: a step waiting longer than this many counted days
 	// moves up a level (Escalate); 0 never escalates.
 	EscalateAfterDays int `json:"escalate_after_days"`
+	// EscalateOpenDaysOnly counts only 開庁日 (weekdays that are not
+	// holidays or 年末年始) towards EscalateAfterDays, so a request sent on
+	// a Friday does not escalate over the weekend. Not fixed by any rule
+	// we found (未確認): on by default.
+	EscalateOpenDaysOnly bool `json:"escalate_open_days_only"`
 	// GapThresholdMin is the 乖離 between reported hours and objective
 	// presence above which a reason is required (rules-jp.md §7, §11).
 	GapThresholdMin int `json:"gap_threshold_min"`
@@ -339,17 +346,18 @@ type Settings struct {
 	ResultWithoutOrder bool `json:"result_without_order"`
 }
 
-// DefaultSettings returns the defaults: escalation after 3 days, a 30-minute
+// DefaultSettings returns the defaults: escalation after 3 open days, a 30-minute
 // gap threshold, 振替 from 4 weeks before to 8 weeks after, 代休 within 8
 // weeks, cancellation requests allowed, results only under an order.
 func DefaultSettings() Settings {
 	return Settings{
-		EscalateAfterDays:  3,
-		GapThresholdMin:    30,
-		FurikaeBeforeDays:  28,
-		FurikaeAfterDays:   56,
-		DaikyuAfterDays:    56,
-		CancelApproved:     true,
-		ResultWithoutOrder: false,
+		EscalateAfterDays:    3,
+		EscalateOpenDaysOnly: true,
+		GapThresholdMin:      30,
+		FurikaeBeforeDays:    28,
+		FurikaeAfterDays:     56,
+		DaikyuAfterDays:      56,
+		CancelApproved:       true,
+		ResultWithoutOrder:   false,
 	}
 }

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"time"
 
+	"kintai"
+	"kintai/punch"
 	"kintai/rules"
 )
 
@@ -114,6 +116,63 @@ func (g Gap) measure(name string) int {
 		return g.BeyondOrderMin
 	}
 	return 0
+}
+
+// Summary lists the measures above the threshold in Japanese and in
+// English ("報告終了後の在庁 3時間25分" / "present after the reported end
+// 3h25m"), empty when none is, for showing the gap to the approver.
+func (g Gap) Summary() (ja, en string) { return g.text(), g.textEN() }
+
+// Presence returns the objective presence (在庁) of staff member staffID on
+// business day day from their punches: each 出勤 to the next 退勤, less
+// any 外出 to 戻り, after corrections (Sequence). A session still open
+// at the end of the punches counts up to the last punch of the day.
+// Breaks count as presence: the staff member was there.
+func Presence(staffID int64, day kintai.Date, punches []punch.Punch) []rules.Interval {
+	var out []rules.Interval
+	var in, out0 time.Time // open session start, open go-out start
+	last := time.Time{}
+	closeAt := func(t time.Time) {
+		if !in.IsZero() && t.After(in) {
+			out = append(out, rules.Interval{Start: in, End: t})
+		}
+	}
+	for _, p := range punch.Sequence(punches) {
+		if p.StaffID != staffID || p.BusinessDay != day {
+			continue
+		}
+		last = p.At
+		switch p.Kind {
+		case punch.ClockIn:
+			if in.IsZero() {
+				in = p.At
+			}
+		case punch.ClockOut:
+			if !out0.IsZero() { // clocked out while out: presence ended at the go-out
+				closeAt(out0)
+			} else {
+				closeAt(p.At)
+			}
+			in, out0 = time.Time{}, time.Time{}
+		case punch.GoOut:
+			if !in.IsZero() && out0.IsZero() {
+				out0 = p.At
+			}
+		case punch.Return:
+			if !out0.IsZero() {
+				closeAt(out0)
+				in, out0 = p.At, time.Time{}
+			}
+		}
+	}
+	if !in.IsZero() {
+		if !out0.IsZero() {
+			closeAt(out0)
+		} else {
+			closeAt(last)
+		}
+	}
+	return norm(out)
 }
 
 // text lists the measures above the threshold in Japanese: "報告終了後の在庁 3時間25分".

@@ -6,6 +6,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"kintai"
+	"kintai/punch"
 	"kintai/rules"
 )
 
@@ -68,5 +70,44 @@ func TestGapText(t *testing.T) {
 	g := CompareOvertime(iv(at(8, 30), at(17, 15)), rules.Interval{}, rules.Interval{}, []rules.Interval{iv(at(8, 25), at(20, 40))}, 30)
 	if ja, en := g.text(), g.textEN(); ja != "報告終了後の在庁 3時間25分" || en != "present after the reported end 3h25m" {
 		t.Errorf("Gap text = %q, %q", ja, en)
+	}
+}
+
+func TestPresence(t *testing.T) {
+	day := kintai.NewDate(2025, 6, 10)
+	at := func(h, m int) time.Time { return jst(2025, 6, 10, h, m) }
+	n := int64(0)
+	p := func(k punch.Kind, h, m int) punch.Punch {
+		n++
+		return punch.Punch{ID: n, Input: punch.Input{StaffID: 1, Kind: k}, At: at(h, m), BusinessDay: day}
+	}
+	fix := func(of punch.Punch, h, m int) punch.Punch {
+		c := p(of.Kind, h, m)
+		c.CorrectsID = of.ID
+		return c
+	}
+	in, out := p(punch.ClockIn, 9, 10), p(punch.ClockOut, 18, 0)
+	other := p(punch.ClockIn, 7, 0)
+	other.StaffID = 2
+	tests := []struct {
+		name    string
+		punches []punch.Punch
+		want    []rules.Interval
+	}{
+		{"in and out", []punch.Punch{in, out}, []rules.Interval{iv(at(9, 10), at(18, 0))}},
+		{"a go-out is not presence", []punch.Punch{in, p(punch.GoOut, 12, 0), p(punch.Return, 13, 0), out},
+			[]rules.Interval{iv(at(9, 10), at(12, 0)), iv(at(13, 0), at(18, 0))}},
+		{"a break is presence", []punch.Punch{in, p(punch.BreakStart, 12, 0), p(punch.BreakEnd, 13, 0), out}, []rules.Interval{iv(at(9, 10), at(18, 0))}},
+		{"a correction replaces the punch", []punch.Punch{in, out, fix(in, 8, 30)}, []rules.Interval{iv(at(8, 30), at(18, 0))}},
+		{"no clock-out: up to the last punch", []punch.Punch{in, p(punch.BreakStart, 12, 0)}, []rules.Interval{iv(at(9, 10), at(12, 0))}},
+		{"split shift", []punch.Punch{in, p(punch.ClockOut, 12, 0), p(punch.ClockIn, 17, 0), p(punch.ClockOut, 21, 0)},
+			[]rules.Interval{iv(at(9, 10), at(12, 0)), iv(at(17, 0), at(21, 0))}},
+		{"someone else's punches", []punch.Punch{other, in, out}, []rules.Interval{iv(at(9, 10), at(18, 0))}},
+		{"nothing", nil, nil},
+	}
+	for _, tt := range tests {
+		if diff := cmp.Diff(tt.want, Presence(1, day, tt.punches)); diff != "" {
+			t.Errorf("%s: Presence mismatch (-want +got):\n%s", tt.name, diff)
+		}
 	}
 }

@@ -307,6 +307,13 @@ type Punch struct {
 	CorrectsID int64 `json:"corrects_id,omitempty"`
 }
 
+// VoidDay is the business day of a void record: a correction (CorrectsID
+// set) that withdraws a punch added by an earlier correction, such as the
+// reversal of a cancelled 打刻修正申請 that added a missing punch. Sequence
+// lets it supersede what it corrects, and since no business day is
+// VoidDay, neither counts on any day. The ledger stays append-only.
+var VoidDay = kintai.NewDate(1, 1, 1)
+
 // HasFlag reports whether p carries flag f.
 func (p *Punch) HasFlag(f Flag) bool {
 	for _, g := range p.Flags {

@@ -43,6 +43,9 @@ type DB struct {
 	// read is a pool of read-only connections (the same pool for PostgreSQL).
 	read *sql.DB
 	now  func() time.Time
+	// zone is the organisation's time zone for the checks that need civil
+	// hours (a day's regular hours); see SetZone.
+	zone *time.Location
 	// prepared holds the statements of hot paths (storing punches and
 	// their audit entries), prepared once by rebound query: SQLite would
 	// otherwise parse every statement anew. See prepare and Tx.stmt.

@@ -93,3 +93,13 @@ func (tx *Tx) notify(ctx context.Context, staffIDs []int64, requestID int64, kin
 	}
 	return nil
 }
+
+// MarkAllNotificationsRead marks every unread notification of the
+// transaction's actor read and returns how many it marked.
+func (tx *Tx) MarkAllNotificationsRead(ctx context.Context) (int64, error) {
+	res, err := tx.exec(ctx, `UPDATE notifications SET read_at = ? WHERE staff_id = ? AND read_at IS NULL`, instant(tx.Now), tx.Actor.StaffID)
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
+}

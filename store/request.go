@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 
 	"kintai"
@@ -88,56 +87,71 @@ type RequestFilter struct {
 	Mine int64
 	// InboxOf selects the requests waiting for this staff member: at a
 	// step they approve, or one of a principal they are a deputy of under
-	// a proxy in force at Now for the request's kind.
+	// a proxy in force now for the request's kind; never their own.
 	InboxOf int64
 	// Status selects one status ("" for all).
 	Status approval.Status
-	// Limit bounds the list (default and maximum 500), newest first.
+	// BeforeID, when set, lists only requests with a smaller id: the next
+	// page after a list whose last (oldest) id it is.
+	BeforeID int64
+	// Limit bounds the list, newest first: by default and at most 500, or
+	// for an inbox MaxBulkDecisions, so that a whole page can be decided
+	// at once.
 	Limit int
 }
 
-// maxRequestList bounds a request list.
+// maxRequestList bounds a list of one's own requests.
 const maxRequestList = 500
 
-// FindRequests returns the requests matching f, newest first. With
-// InboxOf, proxies are taken at now.
+// FindRequests returns the requests matching f, newest first. Every
+// condition, the inbox's included, is in the query, so Limit and BeforeID
+// page through exactly the matching requests.
 func (db *DB) FindRequests(ctx context.Context, f RequestFilter) ([]approval.Request, error) {
 	var where []string
 	var args []any
-	var proxies []approval.Proxy
+	maxList := maxRequestList
 	if f.Mine != 0 {
 		where = append(where, `(staff_id = ? OR created_by = ?)`)
 		args = append(args, f.Mine, f.Mine)
 	}
 	if f.InboxOf != 0 {
-		now := db.now().UTC()
-		all, err := findProxies(ctx, db, ProxyFilter{Deputy: f.InboxOf, ActiveAt: now})
+		maxList = MaxBulkDecisions
+		me := f.InboxOf
+		proxies, err := findProxies(ctx, db, ProxyFilter{Deputy: me, ActiveAt: db.now().UTC()})
 		if err != nil {
 			return nil, err
 		}
-		proxies = all
-		ids := []int64{f.InboxOf}
+		const waitingFor = `id IN (SELECT request_id FROM request_waiting WHERE staff_id = ?)`
+		who := []string{waitingFor}
+		args = append(args, me, me, me)
 		for _, p := range proxies {
-			if !slices.Contains(ids, p.Principal) {
-				ids = append(ids, p.Principal)
+			c := waitingFor
+			args = append(args, p.Principal)
+			if len(p.Kinds) > 0 {
+				c += ` AND kind IN (` + placeholders(len(p.Kinds)) + `)`
+				for _, k := range p.Kinds {
+					args = append(args, k)
+				}
 			}
+			who = append(who, `(`+c+`)`)
 		}
-		where = append(where, `id IN (SELECT request_id FROM request_waiting WHERE staff_id IN (`+placeholders(len(ids))+`))`)
-		for _, id := range ids {
-			args = append(args, id)
-		}
+		where = append(where, `status IN ('pending', 'cancel_pending') AND staff_id <> ? AND created_by <> ? AND (`+strings.Join(who, ` OR `)+`)`)
 	}
 	if f.Status != "" {
 		where = append(where, `status = ?`)
 		args = append(args, f.Status)
+	}
+	if f.BeforeID > 0 {
+		where = append(where, `id < ?`)
+		args = append(args, f.BeforeID)
 	}
 	q := `SELECT ` + requestColumns + ` FROM requests`
 	if len(where) > 0 {
 		q += ` WHERE ` + strings.Join(where, ` AND `)
 	}
 	limit := f.Limit
-	if limit <= 0 || limit > maxRequestList {
-		limit = maxRequestList
+	if limit <= 0 || limit > maxList {
+		limit = maxList
 	}
 	q += fmt.Sprintf(` ORDER BY id DESC LIMIT %d`, limit)
 	rows, err := db.query(ctx, q, args...)
@@ -151,30 +165,9 @@ func (db *DB) FindRequests(ctx context.Context, f RequestFilter) ([]approval.Req
 		if err != nil {
 			return nil, err
 		}
-		if f.InboxOf != 0 && !waitsFor(r, f.InboxOf, proxies) {
-			continue
-		}
 		out = append(out, r)
 	}
 	return out, rows.Err()
-}
-
-// waitsFor reports whether the waiting step of r can be decided by id,
-// themselves or as a deputy under one of proxies (those in force now).
-func waitsFor(r approval.Request, id int64, proxies []approval.Proxy) bool {
-	step := r.Current()
-	if step == nil || r.StaffID == id || r.CreatedBy == id {
-		return false
-	}
-	if slices.Contains(step.Approvers, id) {
-		return true
-	}
-	for _, p := range proxies {
-		if slices.Contains(step.Approvers, p.Principal) && (len(p.Kinds) == 0 || slices.Contains(p.Kinds, r.Kind)) {
-			return true
-		}
-	}
-	return false
 }
 
 // StoredEvent is an approval.Event as stored, with its id.
@@ -185,28 +178,54 @@ type StoredEvent struct {
 
 // FindRequestEvents returns the history of request id, oldest first.
 func (db *DB) FindRequestEvents(ctx context.Context, id int64) ([]StoredEvent, error) {
-	rows, err := db.query(ctx, `SELECT id, request_id, action, COALESCE(actor_id, 0), COALESCE(on_behalf_of_id, 0), COALESCE(proxy_id, 0),
-		step, from_status, to_status, comment, approvers, day_on, at FROM request_events WHERE request_id = ? ORDER BY id`, id)
-	if err != nil {
-		return nil, err
+	byRequest, err := db.FindRequestEventsOf(ctx, []int64{id})
+	if evs := byRequest[id]; evs != nil || err != nil {
+		return evs, err
 	}
-	defer rows.Close()
-	out := []StoredEvent{}
-	for rows.Next() {
-		var e StoredEvent
-		var approvers string
-		if err := rows.Scan(&e.ID, &e.RequestID, &e.Action, &e.ActorID, &e.OnBehalfOf, &e.ProxyID, &e.Step, &e.From, &e.To,
-			&e.Comment, &approvers, &e.Day, scanTime{&e.At}); err != nil {
+	return []StoredEvent{}, nil
+}
+
+// FindRequestEventsOf returns the histories of the requests ids by
+// request id, each oldest first, in a few queries however many there are
+// (an inbox of 1,000 shows every history).
+func (db *DB) FindRequestEventsOf(ctx context.Context, ids []int64) (map[int64][]StoredEvent, error) {
+	out := map[int64][]StoredEvent{}
+	for len(ids) > 0 {
+		n := min(len(ids), 500)
+		args := make([]any, n)
+		for i, id := range ids[:n] {
+			args[i] = id
+		}
+		ids = ids[n:]
+		rows, err := db.query(ctx, `SELECT id, request_id, action, COALESCE(actor_id, 0), COALESCE(on_behalf_of_id, 0), COALESCE(proxy_id, 0),
+			step, from_status, to_status, comment, approvers, day_on, at FROM request_events WHERE request_id IN (`+placeholders(n)+`) ORDER BY id`, args...)
+		if err != nil {
 			return nil, err
 		}
-		if approvers != "" {
-			if err := json.Unmarshal([]byte(approvers), &e.Approvers); err != nil {
-				return nil, fmt.Errorf("event %d approvers: %w", e.ID, err)
+		for rows.Next() {
+			var e StoredEvent
+			var approvers string
+			if err := rows.Scan(&e.ID, &e.RequestID, &e.Action, &e.ActorID, &e.OnBehalfOf, &e.ProxyID, &e.Step, &e.From, &e.To,
+				&e.Comment, &approvers, &e.Day, scanTime{&e.At}); err != nil {
+				rows.Close()
+				return nil, err
 			}
+			if approvers != "" {
+				if err := json.Unmarshal([]byte(approvers), &e.Approvers); err != nil {
+					rows.Close()
+					return nil, fmt.Errorf("event %d approvers: %w", e.ID, err)
+				}
+			}
+			out[e.RequestID] = append(out[e.RequestID], e)
 		}
-		out = append(out, e)
+		if err := rows.Close(); err != nil {
+			return nil, err
+		}
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 func (tx *Tx) insertEvent(ctx context.Context, ev approval.Event) (int64, error) {
@@ -267,6 +286,12 @@ func findApprovalRoutes(ctx context.Context, q querier) ([]approval.Route, error
 // FindApprovalRoutes returns every configured route (承認ルート).
 func (db *DB) FindApprovalRoutes(ctx context.Context) ([]approval.Route, error) {
 	return findApprovalRoutes(ctx, db)
+}
+
+// FindApprovalRoutes returns every configured route, in the transaction:
+// to change one and save them all (SaveApprovalRoutes).
+func (tx *Tx) FindApprovalRoutes(ctx context.Context) ([]approval.Route, error) {
+	return findApprovalRoutes(ctx, tx)
 }
 
 // SaveApprovalRoutes replaces the configured routes with routes, after

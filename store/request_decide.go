@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -10,6 +12,7 @@ import (
 	"kintai"
 	"kintai/approval"
 	"kintai/leave"
+	"kintai/punch"
 )
 
 // decisionEnv is what approval.Decide needs from storage, loaded once per
@@ -28,7 +31,12 @@ func (tx *Tx) loadDecisionEnv(ctx context.Context) (*decisionEnv, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := &decisionEnv{org: approval.NewOrg(units), settings: approval.DefaultSettings()}
+	e := &decisionEnv{org: approval.NewOrg(units)}
+	settings, err := findApprovalSettings(ctx, tx)
+	if err != nil {
+		return nil, err
+	}
+	e.settings = settings.Settings
 	if e.grants, err = allApprovalGrants(ctx, tx); err != nil {
 		return nil, err
 	}
@@ -95,7 +103,7 @@ func (tx *Tx) CreateRequest(ctx context.Context, req approval.Request, submit bo
 	req.Status, req.Steps, req.Step = approval.StatusDraft, nil, 0
 	req.WaitingSince, req.SubmittedAt, req.DecidedAt, req.AcknowledgedAt = time.Time{}, time.Time{}, time.Time{}, time.Time{}
 	req.CreatedAt, req.UpdatedAt = tx.Now, tx.Now
-	if err := tx.checkRequest(ctx, req, e.settings); err != nil {
+	if err := tx.prepareRequest(ctx, &req, e.settings); err != nil {
 		return req, err
 	}
 	payload, err := json.Marshal(payloadOf(&req))
@@ -108,6 +116,9 @@ func (tx *Tx) CreateRequest(ctx context.Context, req approval.Request, submit bo
 	if err != nil {
 		return req, err
 	}
+	if err := tx.insertVersion(ctx, req, 1); err != nil {
+		return req, err
+	}
 	if err := tx.Audit(ctx, "request.create", "request", req.ID, nil, req); err != nil {
 		return req, err
 	}
@@ -116,6 +127,19 @@ func (tx *Tx) CreateRequest(ctx context.Context, req approval.Request, submit bo
 	}
 	out, _, err := tx.decide(ctx, req, 1, approval.Decision{Action: approval.ActionSubmit}, e)
 	return out, err
+}
+
+// prepareRequest computes what the store derives for req (the 乖離 of an
+// overtime result) and checks it: checkRequest, then the conflicts with
+// other records (checkRequestConflicts).
+func (tx *Tx) prepareRequest(ctx context.Context, req *approval.Request, s approval.Settings) error {
+	if err := tx.fillResultGap(ctx, req, s); err != nil {
+		return err
+	}
+	if err := tx.checkRequest(ctx, *req, s); err != nil {
+		return err
+	}
+	return tx.checkRequestConflicts(ctx, *req)
 }
 
 // checkRequest checks what the pure validation cannot: the payload against
@@ -165,18 +189,27 @@ func (tx *Tx) DecideRequest(ctx context.Context, id int64, d approval.Decision) 
 }
 
 func (tx *Tx) decide(ctx context.Context, req approval.Request, version int64, d approval.Decision, e *decisionEnv) (approval.Request, approval.Event, error) {
+	if d.Action == approval.ActionSubmit && req.Editable() {
+		// The records may have changed since the request was written (a
+		// punch corrected, other leave approved): check it again.
+		if err := tx.prepareRequest(ctx, &req, e.settings); err != nil {
+			return req, approval.Event{}, err
+		}
+	}
 	out, ev, err := approval.Decide(req, d, tx.Actor, tx.Now, e.env(req, d.Action))
 	if err != nil {
 		return req, ev, err
 	}
-	if err := tx.writeDecision(ctx, req, out, version, ev); err != nil {
+	if err := tx.writeDecision(ctx, req, out, version, ev, e.proxies); err != nil {
 		return req, ev, err
 	}
 	return out, ev, nil
 }
 
-// writeDecision stores the transition from before to after recorded by ev.
-func (tx *Tx) writeDecision(ctx context.Context, before, after approval.Request, version int64, ev approval.Event) error {
+// writeDecision stores the transition from before to after recorded by ev;
+// proxies are the unrevoked proxies, whose deputies are told of a request
+// waiting for their principal.
+func (tx *Tx) writeDecision(ctx context.Context, before, after approval.Request, version int64, ev approval.Event, proxies []approval.Proxy) error {
 	payload, err := json.Marshal(payloadOf(&after))
 	if err != nil {
 		return err
@@ -205,7 +238,7 @@ func (tx *Tx) writeDecision(ctx context.Context, before, after approval.Request,
 	if _, err := tx.insertEvent(ctx, ev); err != nil {
 		return fmt.Errorf("request event: %w", err)
 	}
-	if err := tx.notifyDecision(ctx, after, ev); err != nil {
+	if err := tx.notifyDecision(ctx, after, ev, proxies); err != nil {
 		return fmt.Errorf("notify: %w", err)
 	}
 	if err := tx.applyEffects(ctx, before, after); err != nil {
@@ -240,14 +273,15 @@ func (tx *Tx) setWaiting(ctx context.Context, before, after approval.Request) er
 	return nil
 }
 
-// notifyDecision tells whom an event concerns: the approvers now waiting,
-// or the applicant of a decision.
-func (tx *Tx) notifyDecision(ctx context.Context, r approval.Request, ev approval.Event) error {
+// notifyDecision tells whom an event concerns: the approvers now waiting
+// and the deputies (代理) of those under a proxy in force for the kind, or
+// the applicant of a decision.
+func (tx *Tx) notifyDecision(ctx context.Context, r approval.Request, ev approval.Event, proxies []approval.Proxy) error {
 	applicants := []int64{r.StaffID, r.CreatedBy}
 	label, kind := r.Kind.Label(), string(r.Kind)
 	var waiting []int64
 	if s := r.Current(); s != nil {
-		waiting = s.Approvers
+		waiting = append(slices.Clone(s.Approvers), deputiesFor(s.Approvers, r, tx.Now, proxies)...)
 	}
 	say := func(to []int64, k NotificationKind, ja, en string) error {
 		return tx.notify(ctx, to, r.ID, k, fmt.Sprintf(ja, label, r.ID), fmt.Sprintf(en, kind, r.ID))
@@ -255,6 +289,10 @@ func (tx *Tx) notifyDecision(ctx context.Context, r approval.Request, ev approva
 	switch {
 	case ev.Action == approval.ActionComment:
 		return say(append(applicants, waiting...), NotifyCommented, "%sの申請（No.%d）にコメントがありました。", "A comment was added to %s request #%d.")
+	case ev.Action == approval.ActionEscalate:
+		return say(waiting, NotifyWaiting, "%sの申請（No.%d）が承認待ちのまま滞留しています。承認者に追加されました。", "A %s request (#%d) has waited too long and now waits for you too.")
+	case ev.Action == approval.ActionDesignate:
+		return say([]int64{r.StaffID}, NotifyOrdered, "%s（No.%d）の代休日が指定されました。", "A 代休 day was designated for %s #%d.")
 	case ev.Action == approval.ActionAcknowledge:
 		return say([]int64{r.CreatedBy}, NotifyAcknowledged, "%s（No.%d）が確認されました。", "The %s #%d was acknowledged.")
 	case r.Status.Waiting() && len(waiting) > 0 && (ev.From != ev.To || ev.Action == approval.ActionApprove):
@@ -313,6 +351,9 @@ func (tx *Tx) applyEffects(ctx context.Context, before, after approval.Request) 
 	}
 	for _, e := range effects {
 		if !after.Status.InForce() {
+			if err := tx.reverseCorrection(ctx, e); err != nil {
+				return err
+			}
 			continue
 		}
 		if p, ok := e.Punch(tx.Now); ok {
@@ -329,6 +370,60 @@ func (tx *Tx) applyEffects(ctx context.Context, before, after approval.Request) 
 		return nil
 	}
 	return tx.markStale(ctx, []int64{after.StaffID}, from, to)
+}
+
+// deputiesFor returns the deputies who may act at now, for r's kind, for
+// any of approvers, the approvers and r's applicants left out.
+func deputiesFor(approvers []int64, r approval.Request, now time.Time, proxies []approval.Proxy) []int64 {
+	var out []int64
+	for _, p := range proxies {
+		if !p.Active(now, r.Kind) || !slices.Contains(approvers, p.Principal) {
+			continue
+		}
+		for _, d := range p.Deputies {
+			if d != r.StaffID && d != r.CreatedBy && !slices.Contains(approvers, d) && !slices.Contains(out, d) {
+				out = append(out, d)
+			}
+		}
+	}
+	return out
+}
+
+// reverseCorrection undoes the correction punch of a punch correction that
+// went out of force (its cancellation approved): punches are append-only,
+// so a new correction pointing at the correction puts back the original
+// punch's kind, time and day; a correction that added a missing punch is
+// voided (punch.VoidDay). The results follow from the stale marks.
+func (tx *Tx) reverseCorrection(ctx context.Context, e approval.Effect) error {
+	fix, ok := e.Punch(tx.Now)
+	if !ok {
+		return nil
+	}
+	corr, err := scanPunch(tx.queryRow(ctx, `SELECT `+punchColumns+` FROM punches WHERE origin = 'request' AND client_key = ?`, fix.ClientKey))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil // never stored: nothing to undo
+	}
+	if err != nil {
+		return fmt.Errorf("correction punch: %w", err)
+	}
+	rev := punch.Punch{
+		Input: punch.Input{ClientKey: fix.ClientKey + ":reversal", StaffID: corr.StaffID, Kind: corr.Kind, Method: punch.MethodManual,
+			WorkLocation: corr.WorkLocation, Note: fmt.Sprintf("申請No.%d の取消により追加した打刻を無効にしました", e.RequestID)},
+		ReceivedAt: tx.Now, At: corr.At, BusinessDay: punch.VoidDay, CorrectsID: corr.ID,
+	}
+	if e.CorrectsID != 0 {
+		orig, err := scanPunch(tx.queryRow(ctx, `SELECT `+punchColumns+` FROM punches WHERE id = ?`, e.CorrectsID))
+		if err != nil {
+			return fmt.Errorf("corrected punch: %w", err)
+		}
+		rev.Kind, rev.WorkLocation, rev.At, rev.BusinessDay = orig.Kind, orig.WorkLocation, orig.At, orig.BusinessDay
+		rev.Note = fmt.Sprintf("申請No.%d の取消により元の打刻に戻しました", e.RequestID)
+	}
+	res, err := tx.storePunches(ctx, []PunchRecord{{Origin: "request", Actor: tx.Actor, Punch: rev}})
+	if err != nil {
+		return fmt.Errorf("reversal punch: %w", err)
+	}
+	return res[0].Err
 }
 
 // MaxBulkDecisions bounds one bulk decision (一括承認).

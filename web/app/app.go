@@ -43,6 +43,10 @@ type Config struct {
 	// ConditionCheck keeps the smile score sent with clock-ins (体調チェック); off by default.
 	ConditionCheck bool
 	Version        string
+	// EscalateCheck is how often the escalation loop looks whether the
+	// date has changed (default 1 minute); escalation itself runs once a
+	// day (request_escalate.go).
+	EscalateCheck time.Duration
 }
 
 // App is the HTTP application.
@@ -113,10 +117,12 @@ func New(cfg Config, extra ...web.Route) (*App, error) {
 	a.metrics.AddGauge(web.Gauge{Name: "kintai_punch_batches_total", Help: "Punch transactions committed since start.", Value: func() float64 { return float64(a.writer.Batches.Load()) }})
 	a.metrics.AddGauge(web.Gauge{Name: "kintai_punch_queue", Help: "Punch calls waiting for the writer.", Value: func() float64 { return float64(a.writer.Queued()) }})
 	a.punchCache.warm, a.punchCache.warmed = make(chan struct{}, 1), make(chan struct{})
+	cfg.DB.SetZone(cfg.Loc)
 	cfg.DB.OnMasterChange(a.forgetCaches)
 	a.goBackground(a.watchMasterData())
 	a.goBackground(a.warmLoop)        // cache.go
 	a.goBackground(a.recomputeLoop()) // rules_api.go
+	a.goBackground(a.escalateDaily)   // request_escalate.go
 	a.startKiosk()
 	a.routes = append(a.routeTable(), extra...)
 	for _, rt := range a.routes {

@@ -18,6 +18,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"kintai"
+	"kintai/approval"
 	"kintai/punch"
 	"kintai/staffcsv"
 	"kintai/store"
@@ -362,6 +363,12 @@ func TestOpenAPISchemasMatchGo(t *testing.T) {
 		{"BatchItem", batchItem{}, true},
 		{"Exception", punch.Exception{}, true},
 		{"PresenceRow", presenceRow{}, true},
+		{"ApprovalSettings", store.ApprovalSettings{}, true},
+		{"ApprovalSettingsInput", approval.Settings{}, false},
+		{"OverdueRequest", approval.OverdueRequest{}, true},
+		{"RequestVersion", store.RequestVersion{}, true},
+		{"RequestDetail", requestDetail{}, true},
+		{"ReadAllReply", readAllReply{}, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.schema, func(t *testing.T) {

@@ -2,7 +2,9 @@ package app
 
 import (
 	"context"
+	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -11,6 +13,7 @@ import (
 	"kintai/approval"
 	"kintai/leave"
 	"kintai/punch"
+	"kintai/rules"
 	"kintai/store"
 	"kintai/web"
 )
@@ -21,7 +24,7 @@ import (
 // API (request_api.go); nothing here needs a script.
 
 // requestKinds are the kinds a staff member may ask for on the form.
-var requestKinds = []approval.Kind{approval.KindLeave, approval.KindOvertimeRequest, approval.KindPunchCorrection, approval.KindTelework}
+var requestKinds = []approval.Kind{approval.KindLeave, approval.KindOvertimeRequest, approval.KindPunchCorrection, approval.KindTelework, approval.KindStaggered}
 
 // leaveUnitOption is one unit of leave the form offers.
 type leaveUnitOption struct {
@@ -47,6 +50,7 @@ type requestForm struct {
 	PunchKind  string
 	At         string // corrected time HH:MM
 	Location   string
+	Option     string // staggered hours as "start-end" minutes, e.g. "450-975"
 	Reason     string
 }
 
@@ -56,8 +60,25 @@ type punchOption struct {
 	Label string
 }
 
+// spanOption is a permitted set of hours (時差出勤の選択肢) the form offers.
+type spanOption struct {
+	Value, Label string
+}
+
+// spanValue is how a span travels in a form: "start-end" in minutes.
+func spanValue(s rules.Span) string { return fmt.Sprintf("%d-%d", s.StartMin, s.EndMin) }
+
+// spanLabel is a span as people read it: "7:30–16:15".
+func spanLabel(s rules.Span) string {
+	return fmt.Sprintf("%d:%02d–%d:%02d", s.StartMin/60, s.StartMin%60, s.EndMin/60, s.EndMin%60)
+}
+
 // requestFormPage is what the request form shows.
 type requestFormPage struct {
+	// Action is where the form posts: /requests/new, or the edit page of
+	// a draft or returned request (Editing is its id).
+	Action     string
+	Editing    int64
 	Values     requestForm
 	Kinds      []approval.Kind
 	LeaveTypes []leave.Type
@@ -65,6 +86,9 @@ type requestFormPage struct {
 	PunchKinds []punch.Kind
 	Punches    []punchOption
 	Locations  []punch.WorkLocation
+	// Options are the staggered hours the staff member's pattern permits
+	// on the chosen day (none when it is not a staggered pattern).
+	Options []spanOption
 	// Field is the form field the error is about ("" for none).
 	Field string
 	err   error
@@ -85,7 +109,8 @@ func readRequestForm(r *http.Request) requestForm {
 	}
 	return requestForm{Kind: v("kind"), LeaveType: v("leave_type"), LeaveUnit: v("leave_unit"), LeaveFrom: v("leave_from_on"),
 		LeaveTo: v("leave_to_on"), LeaveStart: v("leave_start"), LeaveEnd: v("leave_end"), Day: v("day"), Start: v("start"),
-		End: v("end"), PunchID: v("punch_id"), PunchKind: v("punch_kind"), At: v("at"), Location: v("location"), Reason: v("reason")}
+		End: v("end"), PunchID: v("punch_id"), PunchKind: v("punch_kind"), At: v("at"), Location: v("location"), Option: v("option"),
+		Reason: v("reason")}
 }
 
 // clockAt is the instant of HH:MM on day in loc, in UTC.
@@ -167,6 +192,16 @@ func (f requestForm) request(loc *time.Location) (approval.Request, error) {
 			return req, err
 		}
 		req.Telework = &approval.Telework{Day: day, Location: punch.WorkLocation(f.Location), Note: f.Reason}
+	case approval.KindStaggered:
+		day, err := formDate("staggered.day", f.Day)
+		if err != nil {
+			return req, err
+		}
+		var o rules.Span
+		if _, err := fmt.Sscanf(f.Option, "%d-%d", &o.StartMin, &o.EndMin); err != nil {
+			return req, kintai.Invalid("staggered.option", "時差出勤の勤務時間を選んでください。", "Choose the staggered hours.")
+		}
+		req.Staggered = &approval.Staggered{Day: day, Option: o, Reason: f.Reason}
 	default:
 		return req, kintai.Invalid("kind", "申請の種類を選んでください。", "Choose a kind of request.")
 	}
@@ -185,7 +220,13 @@ func (a *App) pageRequestNew(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *App) renderRequestForm(w http.ResponseWriter, r *http.Request, status int, f requestForm, ferr error) error {
-	d := requestFormPage{Values: f, Kinds: requestKinds, LeaveTypes: leave.DefaultTypes(), Units: leaveUnitOptions,
+	return a.renderRequestFormAt(w, r, status, "/requests/new", 0, f, ferr)
+}
+
+// renderRequestFormAt renders the request form posting to action; editing
+// is the id of the request being edited, 0 for a new one.
+func (a *App) renderRequestFormAt(w http.ResponseWriter, r *http.Request, status int, action string, editing int64, f requestForm, ferr error) error {
+	d := requestFormPage{Action: action, Editing: editing, Values: f, Kinds: requestKinds, LeaveTypes: leave.DefaultTypes(), Units: leaveUnitOptions,
 		PunchKinds: punch.Kinds, Locations: []punch.WorkLocation{punch.WorkHome, punch.WorkSatellite}, err: ferr}
 	if ferr != nil {
 		d.Field = web.Detail(ferr).Field
@@ -199,8 +240,23 @@ func (a *App) renderRequestForm(w http.ResponseWriter, r *http.Request, status i
 		for _, p := range ps {
 			d.Punches = append(d.Punches, punchOption{ID: p.ID, Label: p.At.In(a.cfg.Loc).Format("15:04") + " " + p.Kind.Label()})
 		}
+		as, err := a.db.FindPatternAssignments(r.Context(), me.ID)
+		if err != nil {
+			return err
+		}
+		for _, as := range as {
+			if as.Covers(day) && as.Pattern.Kind == rules.PatternStaggered {
+				for _, o := range as.Pattern.Options {
+					d.Options = append(d.Options, spanOption{Value: spanValue(o), Label: spanLabel(o)})
+				}
+			}
+		}
 	}
-	return a.pages.render(w, r, status, "requests_new", "申請 New request", d)
+	title := "申請 New request"
+	if editing != 0 {
+		title = fmt.Sprintf("申請の修正 No.%d Edit request", editing)
+	}
+	return a.pages.render(w, r, status, "requests_new", title, d)
 }
 
 func (a *App) pageRequestCreate(w http.ResponseWriter, r *http.Request) error {
@@ -227,8 +283,16 @@ type requestLine struct {
 	Staff   string
 	Summary string
 	History []historyLine
-	// CanWithdraw is set on the applicant's own requests still waiting.
-	CanWithdraw bool
+	// Gap and GapEN describe the 乖離 of an overtime result above the
+	// threshold ("" when none is), GapReason the reason given.
+	Gap, GapEN, GapReason string
+	// GapChecked is set on a result whose gap was computed.
+	GapChecked bool
+	// CanWithdraw is set on the applicant's own requests still waiting,
+	// CanEdit on their drafts and returned requests, CanCancel on their
+	// approved requests when cancellation is allowed, and CanAck on an
+	// order given to the staff member not yet acknowledged.
+	CanWithdraw, CanEdit, CanCancel, CanAck bool
 }
 
 // historyLine is one event of a request's history.
@@ -278,22 +342,60 @@ func (a *App) summary(req approval.Request) string {
 		return req.Correction.Day.String() + " " + req.Correction.Kind.Label() + " → " + hm(req.Correction.At)
 	case req.Telework != nil:
 		return req.Telework.Day.String() + " " + req.Telework.Location.Label()
+	case req.Result != nil:
+		s := req.Result.Day.String() + " " + hm(req.Result.Actual.Start) + "–" + hm(req.Result.Actual.End) + " " + req.Result.Work
+		if req.Result.OrderID != 0 {
+			s += fmt.Sprintf("（命令 No.%d）", req.Result.OrderID)
+		}
+		return s
+	case req.HolidayWork != nil:
+		h := req.HolidayWork
+		s := h.Day.String() + " " + hm(h.Planned.Start) + "–" + hm(h.Planned.End) + " " + h.Reason
+		switch {
+		case h.Substitute == approval.SubstituteFurikae:
+			s += " 振替日 " + h.SubstituteOn.String()
+		case h.Substitute == approval.SubstituteDaikyu && !h.SubstituteOn.IsZero():
+			s += " 代休日 " + h.SubstituteOn.String()
+		case h.Substitute == approval.SubstituteDaikyu:
+			s += " 代休日は後日指定"
+		}
+		return s
+	case req.Staggered != nil:
+		return req.Staggered.Day.String() + " " + spanLabel(req.Staggered.Option)
 	}
 	return ""
 }
 
 func (a *App) requestLines(ctx context.Context, reqs []approval.Request, me int64, history bool) ([]requestLine, error) {
 	name := a.names(ctx)
+	settings, err := a.db.FindApprovalSettings(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var events map[int64][]store.StoredEvent
+	if history {
+		ids := make([]int64, len(reqs))
+		for i, r := range reqs {
+			ids[i] = r.ID
+		}
+		if events, err = a.db.FindRequestEventsOf(ctx, ids); err != nil {
+			return nil, err
+		}
+	}
 	out := make([]requestLine, 0, len(reqs))
 	for _, req := range reqs {
+		mine := req.StaffID == me || req.CreatedBy == me
 		l := requestLine{Request: req, Staff: name(req.StaffID), Summary: a.summary(req),
-			CanWithdraw: req.Status == approval.StatusPending && (req.StaffID == me || req.CreatedBy == me)}
+			CanWithdraw: req.Status == approval.StatusPending && mine,
+			CanEdit:     req.Editable() && mine && !req.Kind.Order() && (slices.Contains(requestKinds, req.Kind) || req.Kind == approval.KindOvertimeResult),
+			CanCancel:   req.Status == approval.StatusApproved && mine && !req.Kind.Order() && settings.CancelApproved,
+			CanAck:      req.Kind.Order() && req.Status == approval.StatusApproved && req.StaffID == me && req.AcknowledgedAt.IsZero()}
+		if r := req.Result; r != nil && r.Gap != nil {
+			l.GapChecked, l.GapReason = true, r.GapReason
+			l.Gap, l.GapEN = r.Gap.Summary()
+		}
 		if history {
-			evs, err := a.db.FindRequestEvents(ctx, req.ID)
-			if err != nil {
-				return nil, err
-			}
-			for _, e := range evs {
+			for _, e := range events[req.ID] {
 				ja, en := e.Describe(name)
 				l.History = append(l.History, historyLine{At: e.At.In(a.cfg.Loc).Format("2006-01-02 15:04"), Text: ja, TextEN: en, Comment: e.Comment})
 			}
@@ -317,24 +419,149 @@ func (a *App) pageRequestsMine(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *App) pageRequestWithdraw(w http.ResponseWriter, r *http.Request) error {
+	return a.pageOwnDecision(w, r, approval.ActionWithdraw, "取り下げました。 Withdrawn.")
+}
+
+func (a *App) pageRequestCancel(w http.ResponseWriter, r *http.Request) error {
+	return a.pageOwnDecision(w, r, approval.ActionCancel, "取消を申請しました。 Cancellation requested.")
+}
+
+func (a *App) pageRequestAcknowledge(w http.ResponseWriter, r *http.Request) error {
+	return a.pageOwnDecision(w, r, approval.ActionAcknowledge, "命令を確認しました。 Acknowledged.")
+}
+
+// pageOwnDecision takes action on one of the caller's own requests or
+// orders from the list of their requests.
+func (a *App) pageOwnDecision(w http.ResponseWriter, r *http.Request, action approval.Action, done string) error {
 	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
 	}
 	err = a.db.WithTx(r.Context(), actorFrom(r), func(tx *store.Tx) error {
-		_, _, err := tx.DecideRequest(r.Context(), id, approval.Decision{Action: approval.ActionWithdraw})
+		_, _, err := tx.DecideRequest(r.Context(), id, approval.Decision{Action: action})
 		return err
 	})
 	if err != nil {
 		return err
 	}
-	return redirect(w, r, "/requests", "取り下げました。 Withdrawn.")
+	return redirect(w, r, "/requests", done)
+}
+
+// formOf returns the request form's values for req, to edit it.
+func (a *App) formOf(req approval.Request) requestForm {
+	hm := func(t time.Time) string {
+		if t.IsZero() {
+			return ""
+		}
+		return t.In(a.cfg.Loc).Format("15:04")
+	}
+	f := requestForm{Kind: string(req.Kind)}
+	switch {
+	case req.Leave != nil:
+		l := req.Leave
+		f.LeaveType, f.LeaveUnit, f.LeaveFrom, f.LeaveTo, f.Reason = l.Type, string(l.Unit), l.FromOn.String(), l.ToOn.String(), l.Reason
+		f.LeaveStart, f.LeaveEnd = hm(l.From), hm(l.To)
+	case req.Overtime != nil:
+		o := req.Overtime
+		f.Day, f.Start, f.End, f.Reason = o.Day.String(), hm(o.Planned.Start), hm(o.Planned.End), o.Reason
+	case req.Correction != nil:
+		c := req.Correction
+		f.Day, f.PunchKind, f.At, f.Reason = c.Day.String(), string(c.Kind), hm(c.At), c.Reason
+		if c.PunchID != 0 {
+			f.PunchID = strconv.FormatInt(c.PunchID, 10)
+		}
+	case req.Telework != nil:
+		f.Day, f.Location, f.Reason = req.Telework.Day.String(), string(req.Telework.Location), req.Telework.Note
+	case req.Staggered != nil:
+		f.Day, f.Option, f.Reason = req.Staggered.Day.String(), spanValue(req.Staggered.Option), req.Staggered.Reason
+	}
+	return f
+}
+
+// ownEditable returns request id when the caller may edit it: their own
+// draft or returned request; others are not found.
+func (a *App) ownEditable(r *http.Request) (approval.Request, error) {
+	id, err := web.PathID(r, "id")
+	if err != nil {
+		return approval.Request{}, err
+	}
+	req, err := a.db.FindRequestByID(r.Context(), id)
+	if err != nil {
+		return req, err
+	}
+	me := actorFrom(r).StaffID
+	if me != req.CreatedBy && me != req.StaffID {
+		return req, kintai.NotFound("申請", "Request")
+	}
+	if !req.Editable() {
+		return req, kintai.Errorf(kintai.ECONFLICT, "「"+req.Status.Label()+"」の申請は修正できません。", "A request that is "+string(req.Status)+" cannot be edited.")
+	}
+	return req, nil
+}
+
+// pageRequestEdit shows a draft or returned request in its form, to change
+// and submit again (再申請).
+func (a *App) pageRequestEdit(w http.ResponseWriter, r *http.Request) error {
+	req, err := a.ownEditable(r)
+	if err != nil {
+		return err
+	}
+	if req.Kind == approval.KindOvertimeResult {
+		f := a.resultFormOf(req)
+		if r.URL.Query().Has("start") { // the preview reloads with the typed values
+			f = readResultForm(r)
+		}
+		return a.renderResultForm(w, r, http.StatusOK, req.ID, f, nil)
+	}
+	f := a.formOf(req)
+	if r.URL.Query().Has("day") { // "show this day's punches" reloads with the typed values
+		f = readRequestForm(r)
+	}
+	return a.renderRequestFormAt(w, r, http.StatusOK, fmt.Sprintf("/requests/%d/edit", req.ID), req.ID, f, nil)
+}
+
+func (a *App) pageRequestUpdate(w http.ResponseWriter, r *http.Request) error {
+	req, err := a.ownEditable(r)
+	if err != nil {
+		return err
+	}
+	var edit approval.Request
+	var rerender func(error) error
+	if req.Kind == approval.KindOvertimeResult {
+		f := readResultForm(r)
+		edit, err = a.resultRequest(r, f)
+		rerender = func(err error) error {
+			return a.renderResultForm(w, r, web.Status(kintai.ErrorCode(err)), req.ID, f, err)
+		}
+	} else {
+		f := readRequestForm(r)
+		f.Kind = string(req.Kind)
+		edit, err = f.request(a.cfg.Loc)
+		rerender = func(err error) error {
+			return a.renderRequestFormAt(w, r, web.Status(kintai.ErrorCode(err)), fmt.Sprintf("/requests/%d/edit", req.ID), req.ID, f, err)
+		}
+	}
+	if err == nil {
+		err = a.db.WithTx(r.Context(), actorFrom(r), func(tx *store.Tx) error {
+			_, err := tx.UpdateRequest(r.Context(), req.ID, edit, true)
+			return err
+		})
+	}
+	if err != nil {
+		if isFormError(err) || kintai.ErrorCode(err) == kintai.EFORBIDDEN {
+			return rerender(err)
+		}
+		return err
+	}
+	return redirect(w, r, "/requests", "修正して再申請しました。 Edited and submitted again.")
 }
 
 // inboxPage is what the approver's inbox shows.
 type inboxPage struct {
 	Items  []requestLine
 	Unread int
+	// Next is the id to page on from ("" when this page is the last).
+	Next string
 	// Results are the outcomes of the bulk decision just made.
 	Results []bulkResult
 	OK      int
@@ -357,13 +584,23 @@ func (a *App) pageInbox(w http.ResponseWriter, r *http.Request) error {
 	return a.renderInbox(w, r, http.StatusOK, inboxPage{})
 }
 
+// renderInbox shows the requests waiting for the caller, up to
+// store.MaxBulkDecisions a page (a whole page can be approved at once),
+// each with its history, any 乖離 and its own decision form.
 func (a *App) renderInbox(w http.ResponseWriter, r *http.Request, status int, d inboxPage) error {
 	me := actorFrom(r).StaffID
-	reqs, err := a.db.FindRequests(r.Context(), store.RequestFilter{InboxOf: me})
+	before, err := queryCount(r.URL.Query(), "before")
 	if err != nil {
 		return err
 	}
-	if d.Items, err = a.requestLines(r.Context(), reqs, me, false); err != nil {
+	reqs, err := a.db.FindRequests(r.Context(), store.RequestFilter{InboxOf: me, BeforeID: before})
+	if err != nil {
+		return err
+	}
+	if len(reqs) == store.MaxBulkDecisions {
+		d.Next = strconv.FormatInt(reqs[len(reqs)-1].ID, 10)
+	}
+	if d.Items, err = a.requestLines(r.Context(), reqs, me, true); err != nil {
 		return err
 	}
 	ns, err := a.db.FindNotifications(r.Context(), me, true)
@@ -374,13 +611,20 @@ func (a *App) renderInbox(w http.ResponseWriter, r *http.Request, status int, d 
 	return a.pages.render(w, r, status, "requests_inbox", "承認 Approvals", d)
 }
 
+// pageInboxBulk decides the ticked requests (approve or reject), or with
+// approve_all every request the page showed (its "shown" ids).
 func (a *App) pageInboxBulk(w http.ResponseWriter, r *http.Request) error {
 	if err := r.ParseForm(); err != nil {
 		return kintai.Invalid("ids", "フォームを読めません。", "Cannot read the form.")
 	}
 	d := inboxPage{Comment: r.PostFormValue("comment")}
+	action := approval.Action(r.PostFormValue("action"))
+	field := "ids"
+	if action == "approve_all" {
+		action, field = approval.ActionApprove, "shown"
+	}
 	var ids []int64
-	for _, s := range r.PostForm["ids"] {
+	for _, s := range r.PostForm[field] {
 		id, err := strconv.ParseInt(s, 10, 64)
 		if err != nil {
 			return kintai.Invalid("ids", "申請の指定が不正です。", "Bad request id.")
@@ -391,15 +635,15 @@ func (a *App) pageInboxBulk(w http.ResponseWriter, r *http.Request) error {
 		d.err = kintai.Invalid("ids", "申請を選んでください。", "Choose at least one request.")
 		return a.renderInbox(w, r, http.StatusBadRequest, d)
 	}
-	action := approval.Action(r.PostFormValue("action"))
 	if action != approval.ActionApprove && action != approval.ActionReject {
 		return kintai.Invalid("action", "操作の指定が不正です。", "Unknown action.")
 	}
 	// The summaries are read before deciding, so refused lines show too.
+	name := a.names(r.Context())
 	sums := map[int64]string{}
 	for _, id := range ids {
 		if req, err := a.db.FindRequestByID(r.Context(), id); err == nil {
-			sums[id] = a.names(r.Context())(req.StaffID) + " " + req.Kind.Label() + " " + a.summary(req)
+			sums[id] = name(req.StaffID) + " " + req.Kind.Label() + " " + a.summary(req)
 		}
 	}
 	items, err := a.db.DecideRequests(r.Context(), actorFrom(r), ids, approval.Decision{Action: action, Comment: d.Comment})
@@ -422,6 +666,8 @@ func (a *App) pageInboxBulk(w http.ResponseWriter, r *http.Request) error {
 	return a.renderInbox(w, r, http.StatusOK, d)
 }
 
+// pageInboxDecide approves, rejects or returns one request with its
+// comment, or comments on it.
 func (a *App) pageInboxDecide(w http.ResponseWriter, r *http.Request) error {
 	id, err := web.PathID(r, "id")
 	if err != nil {
@@ -438,15 +684,18 @@ func (a *App) pageInboxDecide(w http.ResponseWriter, r *http.Request) error {
 		}
 		return err
 	}
-	return redirect(w, r, "/approvals", dec.Action.Label()+"しました。")
+	return redirect(w, r, "/approvals", fmt.Sprintf("No.%d を%sしました。", id, dec.Action.Label()))
 }
 
 // proxyForm is the proxy form's values, as typed.
 type proxyForm struct {
-	DeputyNo string
-	From, To string // dates, the window is From 00:00 to the end of To
-	Kinds    []string
-	Note     string
+	// PrincipalNo is whose proxy it is: blank for oneself; HR may name
+	// someone else in scope.
+	PrincipalNo string
+	DeputyNo    string
+	From, To    string // dates, the window is From 00:00 to the end of To
+	Kinds       []string
+	Note        string
 }
 
 // proxyLine is a proxy as the page shows it.
@@ -483,7 +732,12 @@ func (a *App) pageProxies(w http.ResponseWriter, r *http.Request) error {
 
 func (a *App) renderProxies(w http.ResponseWriter, r *http.Request, status int, d proxiesPage) error {
 	me := actorFrom(r).StaffID
-	ps, err := a.db.FindProxies(r.Context(), store.ProxyFilter{Staff: me})
+	// HR also sees the proxies they set up for others.
+	f := store.ProxyFilter{Staff: me}
+	if actorFrom(r).HasRole(kintai.RoleHR) {
+		f.Staff = 0
+	}
+	ps, err := a.db.FindProxies(r.Context(), f)
 	if err != nil {
 		return err
 	}
@@ -492,7 +746,7 @@ func (a *App) renderProxies(w http.ResponseWriter, r *http.Request, status int, 
 		if !p.RevokedAt.IsZero() {
 			continue
 		}
-		l := proxyLine{ProxyRecord: p, Principal: name(p.Principal), Mine: p.Principal == me,
+		l := proxyLine{ProxyRecord: p, Principal: name(p.Principal), Mine: p.Principal == me || p.CreatedBy == me || f.Staff == 0,
 			Window: p.From.In(a.cfg.Loc).Format("2006-01-02 15:04") + " 〜 " + p.To.In(a.cfg.Loc).Format("2006-01-02 15:04")}
 		var ds, ks []string
 		for _, id := range p.Deputies {
@@ -516,9 +770,20 @@ func (a *App) pageProxyCreate(w http.ResponseWriter, r *http.Request) error {
 	if err := r.ParseForm(); err != nil {
 		return kintai.Invalid("deputy", "フォームを読めません。", "Cannot read the form.")
 	}
-	f := proxyForm{DeputyNo: strings.TrimSpace(r.PostFormValue("deputy_no")), From: r.PostFormValue("from"), To: r.PostFormValue("to"),
-		Kinds: r.PostForm["kinds"], Note: r.PostFormValue("note")}
+	f := proxyForm{PrincipalNo: strings.TrimSpace(r.PostFormValue("principal_no")), DeputyNo: strings.TrimSpace(r.PostFormValue("deputy_no")),
+		From: r.PostFormValue("from"), To: r.PostFormValue("to"), Kinds: r.PostForm["kinds"], Note: r.PostFormValue("note")}
 	err := func() error {
+		principal := actorFrom(r).StaffID
+		if f.PrincipalNo != "" {
+			p, err := a.db.FindStaffByNo(r.Context(), f.PrincipalNo)
+			if kintai.ErrorCode(err) == kintai.ENOTFOUND {
+				return kintai.Invalid("principal_no", "その職員番号の職員はいません。", "No staff member has that number.")
+			}
+			if err != nil {
+				return err
+			}
+			principal = p.ID
+		}
 		dep, err := a.db.FindStaffByNo(r.Context(), f.DeputyNo)
 		if err != nil {
 			if kintai.ErrorCode(err) == kintai.ENOTFOUND {
@@ -534,7 +799,7 @@ func (a *App) pageProxyCreate(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
-		p := approval.Proxy{Principal: actorFrom(r).StaffID, Deputies: []int64{dep.ID}, Note: f.Note,
+		p := approval.Proxy{Principal: principal, Deputies: []int64{dep.ID}, Note: f.Note,
 			From: midnight(from, a.cfg.Loc), To: midnight(to.AddDays(1), a.cfg.Loc)}
 		for _, k := range f.Kinds {
 			p.Kinds = append(p.Kinds, approval.Kind(k))

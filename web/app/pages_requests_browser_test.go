@@ -95,7 +95,7 @@ func TestBrowserRequestProxyApproval(t *testing.T) {
 	// The deputy approves from the inbox.
 	p.signIn("other")
 	p.open("/approvals")
-	if got := p.texts("#bulk tbody tr"); len(got) != 1 || !strings.Contains(got[0], "年次休暇") {
+	if got := p.texts("#bulk li.inbox-item"); len(got) != 1 || !strings.Contains(got[0], "年次休暇") {
 		p.fail("deputy's inbox = %q, want the leave request", got)
 	}
 	p.do(chromedp.Click(chromedp.CSS(`#bulk input[name=ids]`)))
@@ -140,11 +140,11 @@ func TestBrowserRequestBulk(t *testing.T) {
 	}
 	p.signIn("approver")
 	p.open("/approvals")
-	if got := p.texts("#bulk tbody tr"); len(got) != 3 {
+	if got := p.texts("#bulk li.inbox-item"); len(got) != 3 {
 		p.fail("inbox rows = %q, want 3", got)
 	}
 	for _, id := range ids {
-		p.do(chromedp.Click(chromedp.CSS(fmt.Sprintf(`#bulk input[value="%d"]`, id))))
+		p.do(chromedp.Click(chromedp.CSS(fmt.Sprintf(`#bulk input[name=ids][value="%d"]`, id))))
 	}
 	// Meanwhile the staff member withdraws the last one.
 	if resp, body := staff.json("POST", fmt.Sprintf("/api/v1/requests/%d/decision", ids[2]), map[string]any{"action": "withdraw"}); resp.StatusCode != 200 {
@@ -159,7 +159,7 @@ func TestBrowserRequestBulk(t *testing.T) {
 	if got := p.texts("#bulk-results li.bad"); len(got) != 1 || !strings.HasPrefix(got[0], fmt.Sprintf("#%d ", ids[2])) {
 		t.Errorf("refused items = %q, want only #%d", got, ids[2])
 	}
-	if got := p.texts("#bulk tbody tr"); len(got) != 0 {
+	if got := p.texts("#bulk li.inbox-item"); len(got) != 0 {
 		t.Errorf("inbox after bulk = %q, want empty", got)
 	}
 }

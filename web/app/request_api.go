@@ -2,7 +2,9 @@ package app
 
 import (
 	"net/http"
+	"net/url"
 	"slices"
+	"strconv"
 
 	"kintai"
 	"kintai/approval"
@@ -27,10 +29,12 @@ type requestInput struct {
 	Staggered   *approval.Staggered       `json:"staggered,omitempty"`
 }
 
-// requestDetail is a request with its history.
+// requestDetail is a request with its history: the decisions and every
+// version of its payload.
 type requestDetail struct {
-	Request approval.Request    `json:"request"`
-	Events  []store.StoredEvent `json:"events"`
+	Request  approval.Request       `json:"request"`
+	Events   []store.StoredEvent    `json:"events"`
+	Versions []store.RequestVersion `json:"versions"`
 }
 
 // decisionReply is the answer to a decision: the new state and its record.
@@ -58,13 +62,18 @@ type routesInput struct {
 	Routes []approval.Route `json:"routes"`
 }
 
+// request is the request in.
+func (in requestInput) request() approval.Request {
+	return approval.Request{Kind: in.Kind, StaffID: in.StaffID, Leave: in.Leave, Overtime: in.Overtime, Result: in.Result,
+		HolidayWork: in.HolidayWork, Correction: in.Correction, Telework: in.Telework, Staggered: in.Staggered}
+}
+
 func (a *App) apiCreateRequest(w http.ResponseWriter, r *http.Request) error {
 	var in requestInput
 	if err := web.DecodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	req := approval.Request{Kind: in.Kind, StaffID: in.StaffID, Leave: in.Leave, Overtime: in.Overtime, Result: in.Result,
-		HolidayWork: in.HolidayWork, Correction: in.Correction, Telework: in.Telework, Staggered: in.Staggered}
+	req := in.request()
 	var out approval.Request
 	err := a.db.WithTx(r.Context(), actorFrom(r), func(tx *store.Tx) error {
 		var err error
@@ -90,12 +99,34 @@ func (a *App) apiListRequests(w http.ResponseWriter, r *http.Request) error {
 	} else {
 		f.Mine = me
 	}
+	var err error
+	if f.BeforeID, err = queryCount(q, "before"); err != nil {
+		return err
+	}
+	limit, err := queryCount(q, "limit")
+	if err != nil {
+		return err
+	}
+	f.Limit = int(min(limit, store.MaxBulkDecisions))
 	reqs, err := a.db.FindRequests(r.Context(), f)
 	if err != nil {
 		return err
 	}
 	web.WriteJSON(w, http.StatusOK, newList(reqs))
 	return nil
+}
+
+// queryCount reads the whole number of query parameter name, 0 when absent.
+func queryCount(q url.Values, name string) (int64, error) {
+	v := q.Get(name)
+	if v == "" {
+		return 0, nil
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || n < 0 {
+		return 0, kintai.Invalid(name, "0以上の整数を指定してください。", name+" must be a whole number, 0 or more.")
+	}
+	return n, nil
 }
 
 func (a *App) apiGetRequest(w http.ResponseWriter, r *http.Request) error {
@@ -119,7 +150,115 @@ func (a *App) apiGetRequest(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	web.WriteJSON(w, http.StatusOK, requestDetail{Request: req, Events: events})
+	versions, err := a.db.FindRequestVersions(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	web.WriteJSON(w, http.StatusOK, requestDetail{Request: req, Events: events, Versions: versions})
+	return nil
+}
+
+// apiUpdateRequest edits a draft or returned request of the caller's and,
+// unless draft is set, submits it again.
+func (a *App) apiUpdateRequest(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var in requestInput
+	if err := web.DecodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	var out approval.Request
+	err = a.db.WithTx(r.Context(), actorFrom(r), func(tx *store.Tx) error {
+		var err error
+		out, err = tx.UpdateRequest(r.Context(), id, in.request(), !in.Draft)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	web.WriteJSON(w, http.StatusOK, out)
+	return nil
+}
+
+// overdueLines returns the overdue requests (滞留) the caller may see: in
+// their approver or HR scope, or waiting at a step of theirs.
+func (a *App) overdueLines(r *http.Request) ([]approval.OverdueRequest, error) {
+	all, err := a.db.FindOverdue(r.Context(), a.cfg.Now())
+	if err != nil {
+		return nil, err
+	}
+	tree, err := a.db.OrgTree(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	actor := actorFrom(r)
+	out := []approval.OverdueRequest{}
+	for _, o := range all {
+		req, err := a.db.FindRequestByID(r.Context(), o.RequestID)
+		if err != nil {
+			return nil, err
+		}
+		if actor.Can(kintai.RoleApprover, req.OrgUnitID, tree) || slices.Contains(o.Approvers, actor.StaffID) {
+			out = append(out, o)
+		}
+	}
+	return out, nil
+}
+
+func (a *App) apiListOverdue(w http.ResponseWriter, r *http.Request) error {
+	out, err := a.overdueLines(r)
+	if err != nil {
+		return err
+	}
+	web.WriteJSON(w, http.StatusOK, newList(out))
+	return nil
+}
+
+func (a *App) apiGetApprovalSettings(w http.ResponseWriter, r *http.Request) error {
+	s, err := a.db.FindApprovalSettings(r.Context())
+	if err != nil {
+		return err
+	}
+	web.WriteJSON(w, http.StatusOK, s)
+	return nil
+}
+
+func (a *App) apiSaveApprovalSettings(w http.ResponseWriter, r *http.Request) error {
+	var in approval.Settings
+	if err := web.DecodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	var out store.ApprovalSettings
+	err := a.db.WithTx(r.Context(), actorFrom(r), func(tx *store.Tx) error {
+		var err error
+		out, err = tx.SaveApprovalSettings(r.Context(), in)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	web.WriteJSON(w, http.StatusOK, out)
+	return nil
+}
+
+// readAllReply says how many notifications were marked read.
+type readAllReply struct {
+	Marked int64 `json:"marked"`
+}
+
+func (a *App) apiReadAllNotifications(w http.ResponseWriter, r *http.Request) error {
+	var out readAllReply
+	err := a.db.WithTx(r.Context(), actorFrom(r), func(tx *store.Tx) error {
+		var err error
+		out.Marked, err = tx.MarkAllNotificationsRead(r.Context())
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	web.WriteJSON(w, http.StatusOK, out)
 	return nil
 }
 
