@@ -35,6 +35,10 @@ type Settings struct {
 	CarriedFirst bool `json:"carried_first"`
 	// FiscalYearStart is the first month of the fiscal year (April).
 	FiscalYearStart time.Month `json:"fiscal_year_start"`
+	// GrantYear is the year annual leave is granted for (「一の年」):
+	// PerCalendarYear (national, 1 January) or PerFiscalYear. 会計年度任用職員
+	// are granted by the fiscal year whatever it says.
+	GrantYear Period `json:"grant_year"`
 
 	// CompUpliftWorkday and CompUpliftRest are the percentages of the
 	// hours beyond 60 that 超勤代休時間 replaces: the uplift from the
@@ -64,6 +68,7 @@ func DefaultSettings() Settings {
 		CarryMaxDays:      20,
 		CarriedFirst:      true,
 		FiscalYearStart:   time.April,
+		GrantYear:         PerCalendarYear,
 		CompUpliftWorkday: 25,
 		CompUpliftRest:    15,
 		CompWindowMonths:  2,
@@ -87,6 +92,8 @@ func (s Settings) Validate() error {
 		return kintai.Invalid("carry_max_days", "繰越日数の上限が不正です。", "The carry-over limit cannot be negative.")
 	case s.FiscalYearStart < time.January || s.FiscalYearStart > time.December:
 		return kintai.Invalid("fiscal_year_start", "年度の開始月が不正です。", "Unknown fiscal-year start month.")
+	case s.GrantYear != PerCalendarYear && s.GrantYear != PerFiscalYear:
+		return kintai.Invalid("grant_year", "年次休暇の付与年は暦年又は年度で指定してください。", "Annual leave is granted by the calendar or the fiscal year.")
 	case s.CompUpliftWorkday < 0 || s.CompUpliftWorkday > 100 || s.CompUpliftRest < 0 || s.CompUpliftRest > 100:
 		return kintai.Invalid("comp_uplift", "超勤代休時間の割合は0〜100で指定してください。", "The 超勤代休時間 percentages must be 0 to 100.")
 	case s.CompWindowMonths < 1 || s.CompWindowMonths > 12:

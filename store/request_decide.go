@@ -139,7 +139,10 @@ func (tx *Tx) prepareRequest(ctx context.Context, req *approval.Request, s appro
 	if err := tx.checkRequest(ctx, *req, s); err != nil {
 		return err
 	}
-	return tx.checkRequestConflicts(ctx, *req)
+	if err := tx.checkRequestConflicts(ctx, *req); err != nil {
+		return err
+	}
+	return tx.checkLeaveBalance(ctx, *req, true)
 }
 
 // checkRequest checks what the pure validation cannot: the payload against
@@ -199,6 +202,12 @@ func (tx *Tx) decide(ctx context.Context, req approval.Request, version int64, d
 	out, ev, err := approval.Decide(req, d, tx.Actor, tx.Now, e.env(req, d.Action))
 	if err != nil {
 		return req, ev, err
+	}
+	if out.Status == approval.StatusApproved && req.Status != approval.StatusApproved {
+		// The balance may have gone on other leave since it was asked for.
+		if err := tx.checkLeaveBalance(ctx, out, false); err != nil {
+			return req, ev, err
+		}
 	}
 	if err := tx.writeDecision(ctx, req, out, version, ev, e.proxies); err != nil {
 		return req, ev, err

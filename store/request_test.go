@@ -10,6 +10,7 @@ import (
 
 	"kintai"
 	"kintai/approval"
+	"kintai/leave"
 	"kintai/punch"
 	"kintai/rules"
 	"kintai/store"
@@ -69,6 +70,8 @@ func seedRequestOrg(t *testing.T, db *store.DB) requestOrg {
 	if err != nil {
 		t.Fatalf("seed: %v", err)
 	}
+	// Enough annual leave for the requests of the tests.
+	grantLeave(t, db, leave.Annual, leave.DaysAmount(40), kintai.NewDate(2026, 1, 1), o.applicant, o.leader, o.chief, o.deputy, o.hrStaff)
 	return o
 }
 

@@ -1,0 +1,555 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"math/bits"
+	"slices"
+	"time"
+
+	"kintai"
+	"kintai/approval"
+	"kintai/calendar"
+	"kintai/leave"
+	"kintai/rules"
+)
+
+// LeaveBalances are the kinds of balance kept in a Ledger of grants:
+// 年次休暇, 代休 and 超勤代休時間.
+var LeaveBalances = []leave.Category{leave.Annual, leave.Compensatory, leave.OvertimeComp}
+
+func validBalance(c leave.Category) bool { return slices.Contains(LeaveBalances, c) }
+
+// LeaveSettings returns the entity's leave settings (the documented
+// defaults until they are stored per entity).
+func LeaveSettings() leave.Settings { return leave.DefaultSettings() }
+
+// LeaveGrant is a stored grant (付与) of one balance to one staff member.
+type LeaveGrant struct {
+	ID      int64          `json:"id"`
+	StaffID int64          `json:"staff_id"`
+	Balance leave.Category `json:"balance"`
+	leave.Grant
+	// GrantYear is the year of a grant made by the yearly run (0 for a
+	// manual grant); the same year is never granted twice.
+	GrantYear    int       `json:"grant_year,omitempty"`
+	CreatedBy    int64     `json:"created_by,omitempty"`
+	CreatedAt    time.Time `json:"created_at"`
+	RevokedAt    time.Time `json:"revoked_at,omitzero"`
+	RevokedBy    int64     `json:"revoked_by,omitempty"`
+	RevokeReason string    `json:"revoke_reason,omitempty"`
+}
+
+const leaveGrantColumns = `id, staff_id, balance, days, minutes, granted_on, expires_on, carried, grant_year, note,
+	created_by, created_at, revoked_at, revoked_by, revoke_reason`
+
+func scanLeaveGrant(sc interface{ Scan(...any) error }) (LeaveGrant, error) {
+	var g LeaveGrant
+	var carried int
+	var year, createdBy, revokedBy sql.NullInt64
+	err := sc.Scan(&g.ID, &g.StaffID, &g.Balance, &g.Amount.Days, &g.Amount.Min, &g.GrantedOn, &g.ExpiresOn, &carried, &year, &g.Note,
+		&createdBy, scanTime{&g.CreatedAt}, scanTime{&g.RevokedAt}, &revokedBy, &g.RevokeReason)
+	g.Carried, g.GrantYear, g.CreatedBy, g.RevokedBy = carried == 1, int(year.Int64), createdBy.Int64, revokedBy.Int64
+	return g, err
+}
+
+// findLeaveGrants returns staffID's grants, revoked ones included when
+// withRevoked, in the order granted.
+func findLeaveGrants(ctx context.Context, q querier, staffID int64, withRevoked bool) ([]LeaveGrant, error) {
+	where := ""
+	if !withRevoked {
+		where = " AND revoked_at IS NULL"
+	}
+	rows, err := q.query(ctx, `SELECT `+leaveGrantColumns+` FROM leave_grants WHERE staff_id = ?`+where+` ORDER BY granted_on, id`, staffID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []LeaveGrant{}
+	for rows.Next() {
+		g, err := scanLeaveGrant(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, g)
+	}
+	return out, rows.Err()
+}
+
+// FindLeaveGrants returns staffID's grants, revoked ones included.
+func (db *DB) FindLeaveGrants(ctx context.Context, staffID int64) ([]LeaveGrant, error) {
+	return findLeaveGrants(ctx, db, staffID, true)
+}
+
+// AddLeaveGrant stores g, a manual grant or correction made by the
+// transaction's actor (HR), with its reason in Note, and audits it.
+func (tx *Tx) AddLeaveGrant(ctx context.Context, g *LeaveGrant) error {
+	if _, err := tx.FindStaffByID(ctx, g.StaffID); err != nil {
+		if kintai.ErrorCode(err) == kintai.ENOTFOUND {
+			return kintai.Invalid("staff_id", "職員が見つかりません。", "The staff member does not exist.")
+		}
+		return err
+	}
+	if g.Note == "" {
+		return kintai.Invalid("note", "付与の理由を入力してください。", "Give the reason for the grant.")
+	}
+	g.GrantYear = 0
+	return tx.insertLeaveGrant(ctx, g)
+}
+
+func (tx *Tx) insertLeaveGrant(ctx context.Context, g *LeaveGrant) error {
+	if !validBalance(g.Balance) {
+		return kintai.Invalid("balance", "残日数の種類が不正です。", "Unknown kind of balance.")
+	}
+	if g.Amount.Days < 0 || g.Amount.Min < 0 || g.Amount.IsZero() {
+		return kintai.Invalid("amount", "付与日数は正の値で指定してください。", "A grant must be positive.")
+	}
+	if g.GrantedOn.IsZero() {
+		return kintai.Invalid("granted_on", "付与日を入力してください。", "The grant date is required.")
+	}
+	if !g.ExpiresOn.IsZero() && g.ExpiresOn.Before(g.GrantedOn) {
+		return kintai.Invalid("expires_on", "有効期限が付与日より前です。", "A grant expires before it is granted.")
+	}
+	g.CreatedBy, g.CreatedAt = tx.Actor.StaffID, tx.Now
+	var year any
+	if g.GrantYear != 0 {
+		year = g.GrantYear
+	}
+	id, err := tx.insert(ctx, `INSERT INTO leave_grants (staff_id, balance, days, minutes, granted_on, expires_on, carried, grant_year, note, created_by, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		g.StaffID, g.Balance, g.Amount.Days, g.Amount.Min, g.GrantedOn, g.ExpiresOn, boolInt(g.Carried), year, g.Note, nullID(g.CreatedBy), instant(tx.Now))
+	if err != nil {
+		return err
+	}
+	g.ID = id
+	return tx.Audit(ctx, "leave_grant.create", "leave_grant", id, nil, g)
+}
+
+// RevokeLeaveGrant revokes grant id with a reason (a correction); the
+// row is kept for the record.
+func (tx *Tx) RevokeLeaveGrant(ctx context.Context, id int64, reason string) (LeaveGrant, error) {
+	if reason == "" {
+		return LeaveGrant{}, kintai.Invalid("reason", "取消しの理由を入力してください。", "Give the reason for the revocation.")
+	}
+	g, err := scanLeaveGrant(tx.queryRow(ctx, `SELECT `+leaveGrantColumns+` FROM leave_grants WHERE id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return g, kintai.NotFound("付与", "Grant")
+	}
+	if err != nil {
+		return g, err
+	}
+	if !g.RevokedAt.IsZero() {
+		return g, kintai.Errorf(kintai.ECONFLICT, "この付与は取消済みです。", "The grant has already been revoked.")
+	}
+	before := g
+	g.RevokedAt, g.RevokedBy, g.RevokeReason = tx.Now, tx.Actor.StaffID, reason
+	if _, err := tx.exec(ctx, `UPDATE leave_grants SET revoked_at = ?, revoked_by = ?, revoke_reason = ? WHERE id = ?`,
+		instant(tx.Now), nullID(tx.Actor.StaffID), reason, id); err != nil {
+		return g, err
+	}
+	return g, tx.Audit(ctx, "leave_grant.revoke", "leave_grant", id, before, g)
+}
+
+// leaveTerms returns the working terms leave needs from staff member st's
+// work pattern p: the daily and weekly minutes of a fixed or staggered
+// pattern, the weekly average of a flex one; nothing for a shift pattern.
+func leaveTerms(st *kintai.Staff, p rules.Pattern) leave.Terms {
+	t := leave.Terms{EmploymentType: st.EmploymentType}
+	switch p.Kind {
+	case rules.PatternFixed, rules.PatternStaggered:
+		daily := p.Hours.Minutes()
+		for _, b := range p.Breaks {
+			daily -= b.Minutes()
+		}
+		days := bits.OnesCount(uint(p.Weekdays) & 0x7f)
+		if daily > 0 && days > 0 {
+			t.DailyMin, t.DaysPerWeek, t.WeeklyMin = daily, days, daily*days
+		}
+	case rules.PatternFlex:
+		if p.UnitWeeks > 0 {
+			t.WeeklyMin = p.RequiredMin / p.UnitWeeks
+		}
+	}
+	return t
+}
+
+// leaveDayMinutes returns the minutes of one day of leave for st on day
+// (leave.DayMinutes); staff whose hours cannot be told from their
+// pattern (a shift pattern) count the full-time day.
+func (tx *Tx) leaveDayMinutes(ctx context.Context, st *kintai.Staff, day kintai.Date, s leave.Settings) (int, leave.Terms, error) {
+	p, err := tx.patternOn(ctx, st.ID, day)
+	if err != nil {
+		return 0, leave.Terms{}, err
+	}
+	terms := leaveTerms(st, p)
+	m, err := leave.DayMinutes(terms, s)
+	if err != nil {
+		return s.DayMin, terms, nil
+	}
+	return m, terms, nil
+}
+
+// leaveBalanceOf returns the balance a leave type draws on, if any.
+func leaveBalanceOf(code string) (leave.Category, bool) {
+	t, ok := leaveTypes[code]
+	if !ok || !validBalance(t.Category) {
+		return "", false
+	}
+	return t.Category, true
+}
+
+func leaveUnit(u approval.LeaveUnit) leave.Unit {
+	switch u {
+	case approval.LeaveHour:
+		return leave.UnitHour
+	case approval.LeaveQuarter:
+		return leave.UnitQuarterHour
+	}
+	return leave.UnitDay
+}
+
+// leaveUses returns the uses of leave request r: one day for each day of
+// leave by the day that is a working day (days off and 休日 are not
+// taken), the minutes between the times for leave by the hour (no per-day
+// cap). A working day is one with regular hours that is not a 休日; for
+// staff on shifts whose day is not yet planned (or with no pattern),
+// Monday to Friday outside the holiday calendar.
+func (tx *Tx) leaveUses(ctx context.Context, r approval.Request) ([]leave.Use, error) {
+	l := r.Leave
+	if l == nil {
+		return nil, nil
+	}
+	if l.Unit != approval.LeaveDay {
+		return []leave.Use{{Date: l.FromOn, Type: l.Type, Unit: leaveUnit(l.Unit),
+			Amount: leave.MinutesAmount(int(l.To.Sub(l.From) / time.Minute)), RequestID: r.ID}}, nil
+	}
+	rs, err := findRuleSettings(ctx, tx)
+	if err != nil {
+		return nil, err
+	}
+	cal, err := loadCalendar(ctx, tx, rs.Calendar)
+	if err != nil {
+		return nil, err
+	}
+	var out []leave.Use
+	for d, n := l.FromOn, 0; !d.After(l.ToOn) && n < 366; d, n = d.AddDays(1), n+1 {
+		kind, shift, err := tx.dayPlan(ctx, r.StaffID, d)
+		if err != nil {
+			return nil, err
+		}
+		working := shift != nil && kind == rules.Workday
+		if shift == nil {
+			p, err := tx.patternOn(ctx, r.StaffID, d)
+			if err != nil {
+				return nil, err
+			}
+			if p.Kind == rules.PatternShift || p.Kind == rules.PatternFlex {
+				_, holiday := cal.Lookup(d)
+				wd := d.Weekday()
+				working = !holiday && wd != time.Saturday && wd != time.Sunday
+			}
+		}
+		if working {
+			out = append(out, leave.Use{Date: d, Type: l.Type, Unit: leave.UnitDay, Amount: leave.DaysAmount(1), RequestID: r.ID})
+		}
+	}
+	return out, nil
+}
+
+// staffLeave is what the ledgers of one staff member are built from.
+type staffLeave struct {
+	staff    *kintai.Staff
+	settings leave.Settings
+	dayMin   int
+	terms    leave.Terms
+	grants   []LeaveGrant
+	// approved and pending are the uses of the requests in force and of
+	// those waiting for approval, by request.
+	approved, pending []leave.Use
+	requests          map[int64]approval.Request
+}
+
+// loadStaffLeave reads staffID's grants and leave requests, leaving out
+// request except, with the day length on day.
+func (tx *Tx) loadStaffLeave(ctx context.Context, staffID int64, day kintai.Date, except int64) (*staffLeave, error) {
+	st, err := tx.FindStaffByID(ctx, staffID)
+	if err != nil {
+		return nil, err
+	}
+	sl := &staffLeave{staff: st, settings: LeaveSettings(), requests: map[int64]approval.Request{}}
+	if sl.dayMin, sl.terms, err = tx.leaveDayMinutes(ctx, st, day, sl.settings); err != nil {
+		return nil, err
+	}
+	if sl.grants, err = findLeaveGrants(ctx, tx, staffID, false); err != nil {
+		return nil, err
+	}
+	reqs, err := tx.staffRequests(ctx, staffID, approval.KindLeave, except)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range reqs {
+		uses, err := tx.leaveUses(ctx, r)
+		if err != nil {
+			return nil, err
+		}
+		sl.requests[r.ID] = r
+		if r.Status.InForce() {
+			sl.approved = append(sl.approved, uses...)
+		} else {
+			sl.pending = append(sl.pending, uses...)
+		}
+	}
+	return sl, nil
+}
+
+// ledger returns the ledger of balance b with the approved uses, and the
+// pending ones too when withPending.
+func (sl *staffLeave) ledger(b leave.Category, withPending bool) leave.Ledger {
+	var l leave.Ledger
+	if b == leave.OvertimeComp {
+		l = leave.NewCompLedger(sl.dayMin, sl.settings)
+	} else {
+		l = leave.NewLedger(sl.dayMin, sl.settings)
+	}
+	for _, g := range sl.grants {
+		if g.Balance == b {
+			l.Grants = append(l.Grants, g.Grant)
+		}
+	}
+	uses := sl.approved
+	if withPending {
+		uses = slices.Concat(sl.approved, sl.pending)
+	}
+	for _, u := range uses {
+		if c, ok := leaveBalanceOf(u.Type); ok && c == b {
+			l.Uses = append(l.Uses, u)
+		}
+	}
+	return l
+}
+
+// leftOn returns what l leaves to take on day, after every use, past or
+// booked.
+func leftOn(l *leave.Ledger, day kintai.Date) int {
+	b, err := l.Balance(day)
+	if err != nil {
+		return 0
+	}
+	return b.Remaining.Minutes(l.DayMin) - b.Booked.Minutes(l.DayMin)
+}
+
+// checkLeaveBalance refuses leave request req when the balance it draws
+// on (年次休暇, 代休, 超勤代休時間) cannot cover it, counting the other
+// requests in force and, with withPending, those waiting for approval;
+// for a type with a limit of its own (夏季休暇, 育児時間), when the limit
+// is exceeded.
+func (tx *Tx) checkLeaveBalance(ctx context.Context, req approval.Request, withPending bool) error {
+	l := req.Leave
+	if req.Kind != approval.KindLeave || l == nil {
+		return nil
+	}
+	t, ok := leaveTypes[l.Type]
+	if !ok {
+		return nil
+	}
+	b, balanced := leaveBalanceOf(l.Type)
+	if !balanced && !checkableLimit(t.Limit) {
+		return nil
+	}
+	sl, err := tx.loadStaffLeave(ctx, req.StaffID, l.FromOn, req.ID)
+	if err != nil {
+		return err
+	}
+	uses, err := tx.leaveUses(ctx, req)
+	if err != nil || len(uses) == 0 {
+		return err
+	}
+	if !balanced {
+		prior := sl.approved
+		if withPending {
+			prior = slices.Concat(sl.approved, sl.pending)
+		}
+		for _, u := range uses {
+			if err := t.CheckUse(u, sl.staff.EmploymentType, sl.dayMin, sl.settings, prior); err != nil {
+				return err
+			}
+			prior = append(prior, u)
+		}
+		return nil
+	}
+	led := sl.ledger(b, withPending)
+	if err := led.Check(uses...); err == nil {
+		return nil
+	}
+	ask := 0
+	for _, u := range uses {
+		ask += u.Amount.Minutes(sl.dayMin)
+	}
+	approvedLed := sl.ledger(b, false)
+	left := leave.FromMinutes(max(leftOn(&led, uses[0].Date), 0), sl.dayMin)
+	pending := leave.FromMinutes(max(leftOn(&approvedLed, uses[0].Date)-leftOn(&led, uses[0].Date), 0), sl.dayMin)
+	asked := leave.FromMinutes(ask, sl.dayMin)
+	name := b.Label()
+	if withPending && !pending.IsZero() {
+		return kintai.Invalid("leave.type",
+			fmt.Sprintf("%sの残りが足りません（残り%s（承認待ち%sを差し引いた残り）、申請%s）。", name, left, pending, asked),
+			fmt.Sprintf("Not enough %s left (%s left after %s pending, %s asked).", b, left.English(), pending.English(), asked.English()))
+	}
+	return kintai.Invalid("leave.type",
+		fmt.Sprintf("%sの残りが足りません（残り%s、申請%s）。", name, left, asked),
+		fmt.Sprintf("Not enough %s left (%s left, %s asked).", b, left.English(), asked.English()))
+}
+
+// checkableLimit reports whether the store can check limit l: one figure
+// counted over a year or a day (the request names no event or case).
+func checkableLimit(l *leave.Limit) bool {
+	if l == nil || len(l.Cases) > 0 || l.CalendarDays {
+		return false
+	}
+	switch l.Period {
+	case leave.PerCalendarYear, leave.PerFiscalYear, leave.PerRollingYear, leave.PerDay:
+		return true
+	}
+	return false
+}
+
+// LeaveUse is a use of a balance, with the status of its request.
+type LeaveUse struct {
+	leave.Use
+	Status approval.Status `json:"status"`
+}
+
+// LeaveBalance is one balance of a staff member on a day.
+type LeaveBalance struct {
+	Balance leave.Category `json:"balance"`
+	Label   string         `json:"label"`
+	// Granted, Carried (left of the days carried over), Used (taken up to
+	// the day), Booked (approved for later days), Pending (waiting for
+	// approval) and Left (what may still be asked for).
+	Granted leave.Amount `json:"granted"`
+	Carried leave.Amount `json:"carried"`
+	Used    leave.Amount `json:"used"`
+	Booked  leave.Amount `json:"booked"`
+	Pending leave.Amount `json:"pending"`
+	Left    leave.Amount `json:"left"`
+	// Expiring is what is left of the grants that expire within 90 days,
+	// the first of them on ExpiringOn.
+	Expiring   leave.Amount `json:"expiring"`
+	ExpiringOn kintai.Date  `json:"expiring_on,omitzero"`
+	Lots       []leave.Lot  `json:"lots"`
+	Uses       []LeaveUse   `json:"uses"`
+}
+
+// StaffLeave is a staff member's leave on a day: every balance, the uses
+// of the year and the five-day alert.
+type StaffLeave struct {
+	StaffID  int64          `json:"staff_id"`
+	AsOf     kintai.Date    `json:"as_of"`
+	DayMin   int            `json:"day_min"`
+	YearFrom kintai.Date    `json:"year_from"`
+	YearTo   kintai.Date    `json:"year_to"`
+	Balances []LeaveBalance `json:"balances"`
+	Grants   []LeaveGrant   `json:"grants"`
+	Alert    *leave.Alert   `json:"alert,omitempty"`
+}
+
+// leaveYear returns the annual-leave year of staff member st that day
+// falls in: the fiscal year for 会計年度任用職員 and under a fiscal
+// GrantYear, the calendar year otherwise.
+func leaveYear(s leave.Settings, emp kintai.EmploymentType, day kintai.Date) (from, to kintai.Date) {
+	if s.GrantYear == leave.PerFiscalYear || emp == kintai.FiscalFull || emp == kintai.FiscalPart {
+		return calendar.FiscalYear(day, s.FiscalYearStart)
+	}
+	return kintai.NewDate(day.Year, time.January, 1), kintai.NewDate(day.Year, time.December, 31)
+}
+
+// StaffLeave returns staffID's leave on asOf.
+func (db *DB) StaffLeave(ctx context.Context, staffID int64, asOf kintai.Date) (StaffLeave, error) {
+	var out StaffLeave
+	err := db.WithTx(ctx, kintai.Actor{System: true}, func(tx *Tx) error {
+		var err error
+		out, err = tx.staffLeave(ctx, staffID, asOf)
+		return err
+	})
+	return out, err
+}
+
+func (tx *Tx) staffLeave(ctx context.Context, staffID int64, asOf kintai.Date) (StaffLeave, error) {
+	sl, err := tx.loadStaffLeave(ctx, staffID, asOf, 0)
+	if err != nil {
+		return StaffLeave{}, err
+	}
+	out := StaffLeave{StaffID: staffID, AsOf: asOf, DayMin: sl.dayMin, Balances: []LeaveBalance{}}
+	out.YearFrom, out.YearTo = leaveYear(sl.settings, sl.staff.EmploymentType, asOf)
+	if out.Grants, err = findLeaveGrants(ctx, tx, staffID, true); err != nil {
+		return out, err
+	}
+	dm := sl.dayMin
+	for _, b := range LeaveBalances {
+		approved, all := sl.ledger(b, false), sl.ledger(b, true)
+		bal, err := approved.Balance(asOf)
+		if err != nil {
+			return out, err
+		}
+		lb := LeaveBalance{Balance: b, Label: b.Label(), Granted: bal.Granted, Carried: bal.Carried, Used: bal.Used, Booked: bal.Booked,
+			Lots: bal.Lots, Uses: []LeaveUse{}}
+		leftApproved := leftOn(&approved, asOf)
+		leftAll := leftApproved
+		if len(all.Uses) > len(approved.Uses) {
+			leftAll = leftOn(&all, asOf)
+			pend := 0
+			for _, u := range all.Uses[len(approved.Uses):] {
+				pend += u.Amount.Minutes(dm)
+			}
+			lb.Pending = leave.FromMinutes(pend, dm)
+			leftAll = min(leftAll, leftApproved-pend)
+		}
+		lb.Left = leave.FromMinutes(leftAll, dm)
+		soon := asOf.AddDays(90)
+		for _, lot := range bal.Lots {
+			if e := lot.Grant.ExpiresOn; !e.IsZero() && !e.After(soon) && !lot.Remaining.IsZero() {
+				lb.Expiring = lb.Expiring.Add(lot.Remaining, dm)
+				if lb.ExpiringOn.IsZero() || e.Before(lb.ExpiringOn) {
+					lb.ExpiringOn = e
+				}
+			}
+		}
+		for i, u := range all.Uses {
+			if u.Date.Before(out.YearFrom) || u.Date.After(out.YearTo) {
+				continue
+			}
+			st := approval.StatusPending
+			if i < len(approved.Uses) {
+				st = sl.requests[u.RequestID].Status
+			}
+			lb.Uses = append(lb.Uses, LeaveUse{Use: u, Status: st})
+		}
+		slices.SortStableFunc(lb.Uses, func(a, b LeaveUse) int { return compareDates(a.Date, b.Date) })
+		out.Balances = append(out.Balances, lb)
+	}
+	// The five-day alert counts the year's own annual grants.
+	grantDays := 0
+	for _, g := range sl.grants {
+		if g.Balance == leave.Annual && !g.Carried && !g.GrantedOn.Before(out.YearFrom) && !g.GrantedOn.After(out.YearTo) {
+			grantDays += g.Amount.Normalize(dm).Days
+		}
+	}
+	annual := sl.ledger(leave.Annual, false)
+	used := annual.UsedBetween(out.YearFrom, out.YearTo)
+	if a, ok := sl.settings.FiveDay.Check(grantDays, used, dm, out.YearTo, asOf); ok {
+		out.Alert = &a
+	}
+	return out, nil
+}
+
+func compareDates(a, b kintai.Date) int {
+	switch {
+	case a.Before(b):
+		return -1
+	case a.After(b):
+		return 1
+	}
+	return 0
+}

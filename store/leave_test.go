@@ -1,0 +1,133 @@
+package store_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"kintai"
+	"kintai/approval"
+	"kintai/leave"
+	"kintai/store"
+	"kintai/store/storetest"
+)
+
+// grantLeave gives each staff member amount of balance b from granted
+// on, never expiring.
+func grantLeave(t *testing.T, db *store.DB, b leave.Category, amount leave.Amount, on kintai.Date, staff ...int64) {
+	t.Helper()
+	err := db.WithTx(context.Background(), kintai.Actor{System: true}, func(tx *store.Tx) error {
+		for _, id := range staff {
+			if err := tx.AddLeaveGrant(context.Background(), &store.LeaveGrant{StaffID: id, Balance: b,
+				Grant: leave.Grant{Amount: amount, GrantedOn: on, Note: "test"}}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatalf("AddLeaveGrant: %v", err)
+	}
+}
+
+func staffLeave(t *testing.T, db *store.DB, id int64, on kintai.Date) store.StaffLeave {
+	t.Helper()
+	sl, err := db.StaffLeave(context.Background(), id, on)
+	if err != nil {
+		t.Fatalf("StaffLeave: %v", err)
+	}
+	return sl
+}
+
+func balanceOf(sl store.StaffLeave, b leave.Category) store.LeaveBalance {
+	for _, x := range sl.Balances {
+		if x.Balance == b {
+			return x
+		}
+	}
+	return store.LeaveBalance{}
+}
+
+func TestLeaveLedgerAndBalanceCheck(t *testing.T) {
+	storetest.Each(t, storetest.NewClock(t0).Now, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		o := seedRequestOrg(t, db)
+		d := kintai.NewDate
+		// A member of the team with no grants (the seed grants the others).
+		var id int64
+		if err := db.WithTx(ctx, kintai.Actor{System: true}, func(tx *store.Tx) error {
+			s := kintai.Staff{StaffNo: "150", Name: "休暇 太郎", Kana: "キュウカ", EmploymentType: kintai.Regular, AppointedOn: d(2020, 4, 1), OrgUnitID: o.team}
+			err := tx.CreateStaff(ctx, &s)
+			id = s.ID
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		// Carried 1 day expiring 2026-12-31, and the year's own 2 days.
+		err := db.WithTx(ctx, kintai.Actor{System: true}, func(tx *store.Tx) error {
+			for _, g := range []store.LeaveGrant{
+				{StaffID: id, Balance: leave.Annual, Grant: leave.Grant{Amount: leave.DaysAmount(1), GrantedOn: d(2026, 1, 1), ExpiresOn: d(2026, 12, 31), Carried: true, Note: "繰越"}},
+				{StaffID: id, Balance: leave.Annual, Grant: leave.Grant{Amount: leave.DaysAmount(2), GrantedOn: d(2026, 1, 1), ExpiresOn: d(2026, 12, 31), Note: "2026年分"}},
+			} {
+				if err := tx.AddLeaveGrant(ctx, &g); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		a := actorOf(t, db, id)
+		mon := d(2026, 10, 5) // a Monday
+		// 3 hours of hourly leave: no per-day cap, pending.
+		hourly := create(t, db, a, approval.Request{Kind: approval.KindLeave, Leave: &approval.Leave{
+			Type: "annual", Unit: approval.LeaveHour, FromOn: mon, From: at(mon, 9, 0), To: at(mon, 12, 0)}})
+		sl := staffLeave(t, db, id, d(2026, 10, 1))
+		an := balanceOf(sl, leave.Annual)
+		if sl.DayMin != 465 || an.Granted != leave.DaysAmount(3) || an.Pending != leave.MinutesAmount(180) || an.Left != (leave.Amount{Days: 2, Min: 285}) {
+			t.Errorf("after a pending 3h: day %d, granted %v pending %v left %v; want 465, 3日, 3時間, 2日4時間45分", sl.DayMin, an.Granted, an.Pending, an.Left)
+		}
+		// Days by the day over a weekend: Fri–Mon is 2 working days.
+		fri := d(2026, 11, 6)
+		// 3 days asked (Fri, Mon, Tue) with 2d 4h45m left: refused, naming what is left.
+		_, err = tryCreate(db, a, approval.Request{Kind: approval.KindLeave, Leave: &approval.Leave{Type: "annual", Unit: approval.LeaveDay, FromOn: fri, ToOn: fri.AddDays(4)}})
+		var ke *kintai.Error
+		if kintai.ErrorCode(err) != kintai.EINVALID || !asError(err, &ke) || !strings.Contains(ke.Message, "残り2日4時間45分") || !strings.Contains(ke.Message, "承認待ち3時間") {
+			t.Fatalf("3 days over the balance: err = %v, want invalid naming 残り2日4時間45分 and 承認待ち3時間", err)
+		}
+		two := create(t, db, a, approval.Request{Kind: approval.KindLeave, Leave: &approval.Leave{Type: "annual", Unit: approval.LeaveDay, FromOn: fri, ToOn: fri.AddDays(3)}})
+		sl = staffLeave(t, db, id, d(2026, 10, 1))
+		if an = balanceOf(sl, leave.Annual); an.Left != (leave.Amount{Days: 0, Min: 285}) || an.Pending != (leave.Amount{Days: 2, Min: 180}) {
+			t.Errorf("after 2 days pending: left %v pending %v, want 4時間45分 and 2日3時間", an.Left, an.Pending)
+		}
+		// Approving both: then used / booked, nothing pending.
+		for _, r := range []approval.Request{hourly, two} {
+			if out, _, err := decide(db, actorOf(t, db, o.leader), r.ID, approval.ActionApprove, ""); err != nil || out.Status != approval.StatusApproved {
+				t.Fatalf("approve %d: %v, %v", r.ID, out.Status, err)
+			}
+		}
+		sl = staffLeave(t, db, id, d(2026, 11, 5)) // after the hourly leave, before the days
+		if an = balanceOf(sl, leave.Annual); an.Used != leave.MinutesAmount(180) || an.Booked != leave.DaysAmount(2) || !an.Pending.IsZero() || an.Carried != (leave.Amount{Min: 285}) {
+			t.Errorf("after approval: used %v booked %v pending %v carried %v, want 3時間, 2日, 0, 4時間45分 (carried used first)", an.Used, an.Booked, an.Pending, an.Carried)
+		}
+		if len(an.Uses) != 3 || an.Uses[0].Status != approval.StatusApproved {
+			t.Errorf("uses = %+v, want 3 approved", an.Uses)
+		}
+		// 代休 without a grant is refused; with one it is taken.
+		_, err = tryCreate(db, a, approval.Request{Kind: approval.KindLeave, Leave: &approval.Leave{Type: leave.CodeCompensatory, Unit: approval.LeaveDay, FromOn: d(2026, 11, 2), ToOn: d(2026, 11, 2)}})
+		if kintai.ErrorCode(err) != kintai.EINVALID || !strings.Contains(err.Error(), "compensatory") {
+			t.Errorf("代休 with no grant: err = %v, want invalid", err)
+		}
+		grantLeave(t, db, leave.Compensatory, leave.DaysAmount(1), d(2026, 10, 1), id)
+		create(t, db, a, approval.Request{Kind: approval.KindLeave, Leave: &approval.Leave{Type: leave.CodeCompensatory, Unit: approval.LeaveDay, FromOn: d(2026, 11, 2), ToOn: d(2026, 11, 2)}})
+		if c := balanceOf(staffLeave(t, db, id, d(2026, 10, 1)), leave.Compensatory); c.Left != (leave.Amount{}) || c.Pending != leave.DaysAmount(1) {
+			t.Errorf("代休: left %v pending %v, want 0 and 1日", c.Left, c.Pending)
+		}
+		// 夏季休暇 (5 days a year, July–September) is checked against its own limit.
+		_, err = tryCreate(db, a, approval.Request{Kind: approval.KindLeave, Leave: &approval.Leave{Type: leave.CodeSummer, Unit: approval.LeaveDay, FromOn: d(2026, 10, 13), ToOn: d(2026, 10, 13)}})
+		if kintai.ErrorCode(err) != kintai.EINVALID {
+			t.Errorf("夏季休暇 in October: err = %v, want invalid", err)
+		}
+	})
+}
