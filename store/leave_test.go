@@ -131,3 +131,85 @@ func TestLeaveLedgerAndBalanceCheck(t *testing.T) {
 		}
 	})
 }
+
+func grantRun(t *testing.T, db *store.DB, year int) store.AnnualGrantRun {
+	t.Helper()
+	var run store.AnnualGrantRun
+	err := db.WithTx(context.Background(), kintai.Actor{System: true}, func(tx *store.Tx) error {
+		var err error
+		run, err = tx.GrantAnnualLeave(context.Background(), year)
+		return err
+	})
+	if err != nil {
+		t.Fatalf("GrantAnnualLeave(%d): %v", year, err)
+	}
+	return run
+}
+
+func TestAnnualGrantAndCarryOver(t *testing.T) {
+	storetest.Each(t, storetest.NewClock(t0).Now, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		o := seedRequestOrg(t, db)
+		d := kintai.NewDate
+		var fiscal int64
+		if err := db.WithTx(ctx, kintai.Actor{System: true}, func(tx *store.Tx) error {
+			s := kintai.Staff{StaffNo: "160", Name: "会計 花子", Kana: "カイケイ", EmploymentType: kintai.FiscalPart,
+				AppointedOn: d(2026, 4, 1), AppointmentEndsOn: d(2027, 3, 31), OrgUnitID: o.team}
+			err := tx.CreateStaff(ctx, &s)
+			fiscal = s.ID
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		run := grantRun(t, db, 2026)
+		if len(run.Granted) != 6 || len(run.Carried) != 0 {
+			t.Fatalf("2026 run: granted %d carried %d, want 6 and 0", len(run.Granted), len(run.Carried))
+		}
+		for _, g := range run.Granted {
+			want := leave.Grant{Amount: leave.DaysAmount(20), GrantedOn: d(2026, 1, 1), ExpiresOn: d(2026, 12, 31)}
+			if g.StaffID == fiscal {
+				// 国頭村 table, first year, 任期 12 months, 5 days a week: 10 days for the fiscal year.
+				want = leave.Grant{Amount: leave.DaysAmount(10), GrantedOn: d(2026, 4, 1), ExpiresOn: d(2027, 3, 31)}
+			}
+			if g.Amount != want.Amount || g.GrantedOn != want.GrantedOn || g.ExpiresOn != want.ExpiresOn || g.GrantYear != 2026 {
+				t.Errorf("grant to %d = %+v, want %+v", g.StaffID, g.Grant, want)
+			}
+		}
+		// The same year is never granted twice.
+		if again := grantRun(t, db, 2026); len(again.Granted) != 0 || len(again.Carried) != 0 || again.Skipped != 6 {
+			t.Errorf("second 2026 run: granted %d carried %d skipped %d, want 0, 0, 6", len(again.Granted), len(again.Carried), again.Skipped)
+		}
+		// The applicant gets 10 more days for 2026 and takes 3: 27 unused, 20 carried.
+		err := db.WithTx(ctx, kintai.Actor{System: true}, func(tx *store.Tx) error {
+			return tx.AddLeaveGrant(ctx, &store.LeaveGrant{StaffID: o.applicant, Balance: leave.Annual,
+				Grant: leave.Grant{Amount: leave.DaysAmount(10), GrantedOn: d(2026, 1, 1), ExpiresOn: d(2026, 12, 31), Note: "特別付与"}})
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := create(t, db, actorOf(t, db, o.applicant), approval.Request{Kind: approval.KindLeave, Leave: &approval.Leave{
+			Type: "annual", Unit: approval.LeaveDay, FromOn: d(2026, 11, 9), ToOn: d(2026, 11, 11)}})
+		if _, _, err := decide(db, actorOf(t, db, o.leader), r.ID, approval.ActionApprove, ""); err != nil {
+			t.Fatal(err)
+		}
+		run = grantRun(t, db, 2027)
+		carried := map[int64]store.LeaveGrant{}
+		for _, g := range run.Carried {
+			carried[g.StaffID] = g
+		}
+		if c := carried[o.applicant]; c.Amount != leave.DaysAmount(20) || !c.Carried || c.GrantedOn != d(2027, 1, 1) || c.ExpiresOn != d(2027, 12, 31) {
+			t.Errorf("applicant's carry-over = %+v, want 20 days (capped) from 2027-01-01 to 2027-12-31", c.Grant)
+		}
+		if c := carried[o.leader]; c.Amount != leave.DaysAmount(20) {
+			t.Errorf("leader's carry-over = %v, want 20日", c.Amount)
+		}
+		if _, ok := carried[fiscal]; ok || len(run.Granted) != 5 {
+			t.Errorf("2027 run: %d granted, fiscal appointee carried %v; want 5 and none (their term ends 2027-03-31)", len(run.Granted), ok)
+		}
+		// The 2027 balance: 20 carried and 20 own.
+		an := balanceOf(staffLeave(t, db, o.applicant, d(2027, 1, 4)), leave.Annual)
+		if an.Carried != leave.DaysAmount(20) || an.Left != leave.DaysAmount(80) {
+			t.Errorf("2027 balance: carried %v left %v, want 20日 and 80日 (20 carried, 20 own, the seed's 40 that never expire)", an.Carried, an.Left)
+		}
+	})
+}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"kintai"
+	"kintai/leave"
 	"kintai/password"
 	"kintai/store"
 	"kintai/store/storetest"
@@ -97,6 +98,11 @@ func newFixture(t *testing.T, d store.Dialect) *fixture {
 				}
 			}
 			f.staff[p.key] = s
+			// 10 days of annual leave for the year, for the leave requests of the tests.
+			if err := tx.AddLeaveGrant(ctx, &store.LeaveGrant{StaffID: s.ID, Balance: leave.Annual, Grant: leave.Grant{
+				Amount: leave.DaysAmount(10), GrantedOn: kintai.NewDate(2026, 4, 1), ExpiresOn: kintai.NewDate(2027, 3, 31), Note: "試験用"}}); err != nil {
+				return err
+			}
 		}
 		return nil
 	})
