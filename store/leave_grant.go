@@ -115,10 +115,12 @@ func (tx *Tx) grantAnnual(ctx context.Context, st *kintai.Staff, s leave.Setting
 		}
 		led := sl.ledger(leave.Annual, false)
 		c, err := led.CarryOver(from.AddDays(-1), to, s.CarryMaxDays)
-		if err != nil {
+		switch {
+		case kintai.ErrorCode(err) == kintai.ECONFLICT:
+			// Carried by hand (a manual grant of carried days): leave it.
+		case err != nil:
 			return nil, nil, err
-		}
-		if !c.Amount.IsZero() {
+		case !c.Amount.IsZero():
 			carried = &LeaveGrant{StaffID: st.ID, Balance: leave.Annual, Grant: c, GrantYear: year}
 			if err := tx.insertLeaveGrant(ctx, carried); err != nil {
 				return nil, nil, err

@@ -7,7 +7,9 @@ import (
 	"time"
 
 	"kintai"
+	"kintai/calendar"
 	"kintai/demo"
+	"kintai/leave"
 	"kintai/password"
 	"kintai/store"
 )
@@ -185,7 +187,7 @@ func loadDemoWorld(ctx context.Context, db *store.DB, scaleName string, seed int
 			}
 			rest = rest[n:]
 		}
-		return nil
+		return demoLeave(ctx, tx, m, staff, today)
 	})
 	if err != nil {
 		return nil, err
@@ -195,4 +197,34 @@ func loadDemoWorld(ctx context.Context, db *store.DB, scaleName string, seed int
 		m.Name, scale.Name, len(m.OrgUnits), len(m.Sites), len(m.Terminals), len(m.Patterns), len(m.Staff), len(m.DayShifts),
 		time.Since(start).Round(time.Millisecond))
 	return world, nil
+}
+
+// demoLeave gives every demo staff member this year's annual leave
+// through the ordinary grant run and, to staff in service before the
+// year, a few days carried over from last year, so that the leave pages
+// show real figures.
+func demoLeave(ctx context.Context, tx *store.Tx, m *demo.Municipality, staff map[string]int64, today kintai.Date) error {
+	s := store.LeaveSettings()
+	jan1 := kintai.NewDate(today.Year, time.January, 1)
+	for i, st := range m.Staff {
+		if st.EmploymentType == kintai.FiscalFull || st.EmploymentType == kintai.FiscalPart || !st.AppointedOn.Before(jan1) {
+			continue
+		}
+		g := store.LeaveGrant{StaffID: staff[st.StaffNo], Balance: leave.Annual, Grant: leave.Grant{
+			Amount: leave.DaysAmount(3 + i%(s.CarryMaxDays-2)), GrantedOn: jan1, ExpiresOn: kintai.NewDate(today.Year, time.December, 31),
+			Carried: true, Note: fmt.Sprintf("デモ: %d年からの繰越", today.Year-1)}}
+		if err := tx.AddLeaveGrant(ctx, &g); err != nil {
+			return fmt.Errorf("staff %s leave: %w", st.StaffNo, err)
+		}
+	}
+	years := []int{today.Year}
+	if fy, _ := calendar.FiscalYear(today, s.FiscalYearStart); fy.Year != today.Year {
+		years = append(years, fy.Year)
+	}
+	for _, y := range years {
+		if _, err := tx.GrantAnnualLeave(ctx, y); err != nil {
+			return fmt.Errorf("annual leave %d: %w", y, err)
+		}
+	}
+	return nil
 }

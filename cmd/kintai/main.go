@@ -54,6 +54,7 @@ func commands() map[string]command {
 		"bench":     {"load-test the punch ledger over HTTP (負荷試験)", runBench},
 		"recompute": {"recompute monthly results (月次集計の再計算)", runRecompute},
 		"export":    {"write the payroll file of a month (給与連携ファイル出力)", runExport},
+		"leave":     {"grant a year's annual leave with carry-over (年次休暇の付与)", runLeave},
 	}
 }
 
