@@ -79,7 +79,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	a, err := app.New(app.Config{DB: db, Loc: loc, Now: time.Now, SecureCookies: *secure, Version: version,
-		FaceKey: faceKey, FaceThresholds: th, ConditionCheck: *conditionCheck})
+		FaceKey: faceKey, FaceThresholds: th, ConditionCheck: *conditionCheck, LeaveGrants: true})
 	if err != nil {
 		return err
 	}

@@ -47,6 +47,9 @@ type Config struct {
 	// date has changed (default 1 minute); escalation itself runs once a
 	// day (request_escalate.go).
 	EscalateCheck time.Duration
+	// LeaveGrants runs the daily annual-leave grant (年次休暇の付与,
+	// store.GrantAnnualLeaveDaily) in the background; serve turns it on.
+	LeaveGrants bool
 }
 
 // App is the HTTP application.
@@ -123,6 +126,9 @@ func New(cfg Config, extra ...web.Route) (*App, error) {
 	a.goBackground(a.warmLoop)        // cache.go
 	a.goBackground(a.recomputeLoop()) // rules_api.go
 	a.goBackground(a.escalateDaily)   // request_escalate.go
+	if cfg.LeaveGrants {
+		a.goBackground(a.grantLeaveDaily) // leave_api.go
+	}
 	a.startKiosk()
 	a.routes = append(a.routeTable(), extra...)
 	for _, rt := range a.routes {
@@ -244,6 +250,7 @@ func (a *App) routeTable() []web.Route {
 	base = append(base, a.closeRoutes()...)
 	base = append(base, a.exportRoutes()...)
 	base = append(base, a.requestPagesRoutes()...)
+	base = append(base, a.leaveRoutes()...)
 	base = append(base, a.kioskRoutes()...)
 	return append(base, a.kioskPagesRoutes()...)
 }

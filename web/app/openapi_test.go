@@ -19,6 +19,7 @@ import (
 
 	"kintai"
 	"kintai/approval"
+	"kintai/leave"
 	"kintai/punch"
 	"kintai/staffcsv"
 	"kintai/store"
@@ -369,6 +370,10 @@ func TestOpenAPISchemasMatchGo(t *testing.T) {
 		{"RequestVersion", store.RequestVersion{}, true},
 		{"RequestDetail", requestDetail{}, true},
 		{"ReadAllReply", readAllReply{}, true},
+		{"LeaveGrant", store.LeaveGrant{}, true},
+		{"LeaveGrantInput", leaveGrantInput{}, false},
+		{"LeaveAmount", leave.Amount{}, true},
+		{"StaffLeave", store.StaffLeave{}, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.schema, func(t *testing.T) {

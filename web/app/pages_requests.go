@@ -89,6 +89,8 @@ type requestFormPage struct {
 	// Options are the staggered hours the staff member's pattern permits
 	// on the chosen day (none when it is not a staggered pattern).
 	Options []spanOption
+	// Balances are the staff member's leave balances today (休暇の残日数).
+	Balances []store.LeaveBalance
 	// Field is the form field the error is about ("" for none).
 	Field string
 	err   error
@@ -230,6 +232,13 @@ func (a *App) renderRequestFormAt(w http.ResponseWriter, r *http.Request, status
 		PunchKinds: punch.Kinds, Locations: []punch.WorkLocation{punch.WorkHome, punch.WorkSatellite}, err: ferr}
 	if ferr != nil {
 		d.Field = web.Detail(ferr).Field
+	}
+	if me := identityFrom(r.Context()).staff; me != nil {
+		sl, err := a.db.StaffLeave(r.Context(), me.ID, a.today())
+		if err != nil {
+			return err
+		}
+		d.Balances = sl.Balances
 	}
 	if day, err := kintai.ParseDate(f.Day); err == nil {
 		me := identityFrom(r.Context()).staff
