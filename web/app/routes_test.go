@@ -76,7 +76,7 @@ var access = map[string]string{
 // routeAccess joins the access tables of each area of the product.
 func routeAccess() map[string]string {
 	all := map[string]string{}
-	for _, m := range []map[string]string{access, accessRules, accessKiosk, accessKioskPages, accessRequests, accessRequestPages, accessExport, accessClose} {
+	for _, m := range []map[string]string{access, accessRules, accessKiosk, accessKioskPages, accessRequests, accessRequestPages, accessExport, accessClose, accessLeave} {
 		for k, v := range m {
 			if _, dup := all[k]; dup {
 				panic("route listed twice in the access tables: " + k)
