@@ -311,9 +311,18 @@ func (tx *Tx) ConfirmTeam(ctx context.Context, month kintai.Date, staffIDs []int
 // it, or for everyone when unitID is 0. It refuses while staff in scope
 // are unconfirmed unless reason says why to close anyway, and when the
 // same close is already in force.
-func (tx *Tx) CloseMonth(ctx context.Context, month kintai.Date, unitID int64, reason string) (MonthClose, error) {
+//
+// It also refuses, listing them, while staff in scope have open punch
+// exceptions (in their computed results) or requests waiting for a
+// decision about a day of the month, unless force is set with a reason;
+// the audit row then records what was closed over.
+// Callers recompute stale results first (RecomputeForClose).
+func (tx *Tx) CloseMonth(ctx context.Context, month kintai.Date, unitID int64, reason string, force bool) (MonthClose, error) {
 	month = MonthOf(month)
 	reason = strings.TrimSpace(reason)
+	if force && reason == "" {
+		return MonthClose{}, kintai.Invalid("reason", "強制的に締める理由を入力してください", "Give a reason to force the close")
+	}
 	if unitID != 0 {
 		if _, err := tx.FindOrgUnitByID(ctx, unitID); err != nil {
 			return MonthClose{}, err
@@ -341,6 +350,19 @@ func (tx *Tx) CloseMonth(ctx context.Context, month kintai.Date, unitID int64, r
 		return MonthClose{}, kintai.Invalid("reason", "未確認の職員が "+itoa(int64(len(open)))+" 人います。確認を待つか、締める理由を入力してください",
 			itoa(int64(len(open)))+" staff have not confirmed; wait for them or give a reason to close anyway")
 	}
+	blockers, err := findCloseBlockers(ctx, tx, month, all)
+	if err != nil {
+		return MonthClose{}, err
+	}
+	if len(blockers) > 0 && !force {
+		var ja, en []string
+		for _, b := range blockers {
+			ja = append(ja, b.StaffNo+" "+b.Name+"（打刻エラー "+itoa(int64(b.ExceptionDays))+" 日、未決の申請 "+itoa(int64(len(b.PendingRequests)))+" 件）")
+			en = append(en, b.StaffNo+" "+b.Name+" ("+itoa(int64(b.ExceptionDays))+" exception days, "+itoa(int64(len(b.PendingRequests)))+" pending requests)")
+		}
+		return MonthClose{}, kintai.Invalid("force", "打刻エラーか未決の申請が残っている職員がいます: "+strings.Join(ja, "、")+"。解消するか、理由を付けて強制的に締めてください",
+			"Staff have open punch exceptions or pending requests: "+strings.Join(en, ", ")+". Resolve them or force the close with a reason")
+	}
 	c := MonthClose{OrgUnitID: unitID, Month: month, ClosedAt: tx.Now, ClosedBy: tx.Actor.StaffID, CloseReason: reason}
 	c.ID, err = tx.insert(ctx, `INSERT INTO month_closes (org_unit_id, month_on, closed_at, closed_by, close_reason) VALUES (?, ?, ?, ?, ?)`,
 		nullID(unitID), month, instant(tx.Now), nullID(tx.Actor.StaffID), reason)
@@ -351,7 +373,110 @@ func (tx *Tx) CloseMonth(ctx context.Context, month kintai.Date, unitID int64, r
 	for _, o := range open {
 		ids = append(ids, o.StaffID)
 	}
-	return c, tx.Audit(ctx, "month.close", "month_closes", c.ID, nil, map[string]any{"close": c, "unconfirmed": ids})
+	return c, tx.Audit(ctx, "month.close", "month_closes", c.ID, nil, map[string]any{"close": c, "unconfirmed": ids, "forced_over": blockers})
+}
+
+// CloseBlocker is a staff member whose month should not close yet: open
+// punch exceptions (打刻エラー) in the computed result, or requests still
+// waiting for a decision about a day of the month.
+type CloseBlocker struct {
+	StaffID         int64   `json:"staff_id"`
+	StaffNo         string  `json:"staff_no"`
+	Name            string  `json:"name"`
+	ExceptionDays   int     `json:"exception_days"`
+	PendingRequests []int64 `json:"pending_requests"`
+}
+
+// FindCloseBlockers returns the blockers of month among the staff of unitID
+// and below (0: everyone), by staff number.
+func (db *DB) FindCloseBlockers(ctx context.Context, month kintai.Date, unitID int64) ([]CloseBlocker, error) {
+	month = MonthOf(month)
+	var units []int64
+	if unitID != 0 {
+		units = []int64{unitID}
+	}
+	all, err := findMonthConfirmations(ctx, db, month, units)
+	if err != nil {
+		return nil, err
+	}
+	return findCloseBlockers(ctx, db, month, all)
+}
+
+func findCloseBlockers(ctx context.Context, q querier, month kintai.Date, staff []MonthConfirmation) ([]CloseBlocker, error) {
+	byID := map[int64]*CloseBlocker{}
+	var order []int64
+	blocker := func(id int64) *CloseBlocker {
+		b := byID[id]
+		if b == nil {
+			i := slices.IndexFunc(staff, func(c MonthConfirmation) bool { return c.StaffID == id })
+			b = &CloseBlocker{StaffID: id, StaffNo: staff[i].StaffNo, Name: staff[i].Name, PendingRequests: []int64{}}
+			byID[id] = b
+			order = append(order, id)
+		}
+		return b
+	}
+	inScope := map[int64]bool{}
+	for _, c := range staff {
+		inScope[c.StaffID] = true
+	}
+	rows, err := q.query(ctx, `SELECT staff_id, exception_days FROM month_results WHERE month_on = ? AND exception_days > 0`, month)
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var id int64
+		var n int
+		if err := rows.Scan(&id, &n); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		if inScope[id] {
+			blocker(id).ExceptionDays = n
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	reqs, _, err := waitingRequests(ctx, q, time.Time{})
+	if err != nil {
+		return nil, err
+	}
+	end := MonthEnd(month)
+	for _, r := range reqs {
+		first, last := r.Span()
+		if !inScope[r.StaffID] || first.IsZero() || first.After(end) || last.Before(month) {
+			continue
+		}
+		b := blocker(r.StaffID)
+		b.PendingRequests = append(b.PendingRequests, r.ID)
+	}
+	slices.Sort(order)
+	out := make([]CloseBlocker, 0, len(order))
+	for _, id := range order {
+		out = append(out, *byID[id])
+	}
+	return out, nil
+}
+
+// RecomputeForClose recomputes the stale or missing results of month of
+// the staff of unitID and below (0: everyone), so that what a close locks
+// and an export writes is current.
+func (db *DB) RecomputeForClose(ctx context.Context, month kintai.Date, unitID int64, o RecomputeOptions) error {
+	month = MonthOf(month)
+	var units []int64
+	if unitID != 0 {
+		units = []int64{unitID}
+	}
+	all, err := findMonthConfirmations(ctx, db, month, units)
+	if err != nil {
+		return err
+	}
+	ids := make([]int64, 0, len(all))
+	for _, c := range all {
+		ids = append(ids, c.StaffID)
+	}
+	return db.EnsureMonthResults(ctx, month, ids, o)
 }
 
 // ReopenMonth lifts the close in force of month (any day of it) for unitID

@@ -64,7 +64,7 @@ func TestMonthClose(t *testing.T) {
 
 		// Closing with someone unconfirmed takes a reason.
 		closeSect := func(reason string) error {
-			return tx(kintai.Actor{System: true}, func(tx *store.Tx) error { _, err := tx.CloseMonth(ctx, oct, sect, reason); return err })
+			return tx(kintai.Actor{System: true}, func(tx *store.Tx) error { _, err := tx.CloseMonth(ctx, oct, sect, reason, reason != ""); return err })
 		}
 		if err := closeSect(""); kintai.ErrorCode(err) != kintai.EINVALID {
 			t.Errorf("CloseMonth with unconfirmed staff, no reason: err = %v, want invalid", err)
@@ -154,7 +154,7 @@ func TestMonthCloseRefusesDecisions(t *testing.T) {
 		corr := create(t, db, applicant, approval.Request{Kind: approval.KindPunchCorrection, Correction: &approval.PunchCorrection{
 			Day: teleworkDay, Kind: punch.ClockIn, At: teleworkDay.Time(loc).Add(8*time.Hour + 30*time.Minute), Reason: "打刻忘れ"}})
 		system(t, db, func(ctx context.Context, tx *store.Tx) error {
-			_, err := tx.CloseMonth(ctx, teleworkDay, 0, "テスト")
+			_, err := tx.CloseMonth(ctx, teleworkDay, 0, "テスト", true)
 			return err
 		})
 		if _, _, err := decide(db, leader, corr.ID, approval.ActionApprove, ""); kintai.ErrorCode(err) != kintai.ECONFLICT {

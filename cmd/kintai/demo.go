@@ -58,7 +58,7 @@ type demoAccount struct{ role, staffNo, password string }
 // loadDemo generates the municipality and writes it through the store's
 // ordinary use cases, audit entries included, in one transaction.
 func loadDemo(ctx context.Context, db *store.DB, scaleName string, seed int64, loc *time.Location, stdout io.Writer) ([]demoAccount, error) {
-	w, err := loadDemoWorld(ctx, db, scaleName, seed, kintai.DateOf(time.Now(), loc), stdout)
+	w, err := loadDemoWorld(ctx, db, scaleName, seed, kintai.DateOf(clock(), loc), stdout)
 	if err != nil {
 		return nil, err
 	}

@@ -103,7 +103,7 @@ func runExportPayroll(ctx context.Context, args []string, stdout, stderr io.Writ
 		layout.Encoding = payroll.Encoding(*enc)
 	}
 	start := time.Now()
-	rows, err := db.FindPayrollRows(ctx, first, nil, store.RecomputeOptions{Loc: loc, AsOf: time.Now()})
+	rows, err := db.FindPayrollRows(ctx, first, nil, store.RecomputeOptions{Loc: loc, AsOf: clock()})
 	if err != nil {
 		return err
 	}

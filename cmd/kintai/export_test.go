@@ -13,6 +13,7 @@ import (
 
 	"golang.org/x/text/encoding/japanese"
 
+	"kintai/store"
 	"kintai/store/storetest"
 )
 
@@ -97,5 +98,41 @@ func TestExportPayrollCommand(t *testing.T) {
 	err = run(context.Background(), []string{"export", "payroll", "--db", path, "--month", month, "--layout", bad}, &stdout, &stderr)
 	if err == nil || !strings.Contains(err.Error(), "no_such_key") {
 		t.Errorf("export with a bad layout = %v, want an error naming no_such_key", err)
+	}
+}
+
+// setClock makes the commands' clock read at for the rest of the test.
+func setClock(t *testing.T, at time.Time) {
+	t.Helper()
+	old := clock
+	clock = func() time.Time { return at }
+	t.Cleanup(func() { clock = old })
+}
+
+func TestExportPayrollUsesTheClock(t *testing.T) {
+	loc, _ := time.LoadLocation("Asia/Tokyo")
+	at := time.Date(2026, 11, 5, 9, 30, 0, 0, loc)
+	setClock(t, at)
+	path := storetest.NewSQLitePath(t)
+	var stdout, stderr bytes.Buffer
+	if err := run(context.Background(), []string{"demo", "--db", path, "--scale", "small"}, &stdout, &stderr); err != nil {
+		t.Fatalf("demo: %v\n%s", err, stderr.String())
+	}
+	var res exportPayrollResult
+	runJSON(t, &res, "export", "payroll", "--db", path, "--month", "2026-11", "--out", filepath.Join(t.TempDir(), "p.csv"))
+	if res.Rows != 300 {
+		t.Errorf("export of 2026-11 on the clock's fiscal year = %d rows, want the demo's 300", res.Rows)
+	}
+	db, err := store.Open(context.Background(), path, time.Now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	es, err := db.FindAuditEntries(context.Background(), store.AuditFilter{Entity: "payroll_export", EntityID: "2026-11"})
+	if err != nil || len(es) != 1 {
+		t.Fatalf("payroll export audit rows = %v, %v; want one", es, err)
+	}
+	if !es[0].At.Equal(at) {
+		t.Errorf("export audited at %v, want the clock's %v", es[0].At, at)
 	}
 }

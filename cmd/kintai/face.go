@@ -8,7 +8,6 @@ import (
 	"io/fs"
 	"log/slog"
 	"os"
-	"time"
 
 	"kintai"
 	"kintai/face"
@@ -55,7 +54,7 @@ func runFacePurge(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		return err
 	}
 	defer db.Close()
-	today := kintai.DateOf(time.Now(), loc)
+	today := kintai.DateOf(clock(), loc)
 	var purged []store.PurgedTemplate
 	if err := db.WithTx(ctx, kintai.Actor{System: true}, func(tx *store.Tx) (err error) {
 		purged, err = tx.PurgeFaceTemplates(ctx, today)

@@ -11,6 +11,10 @@ import (
 	"kintai/store"
 )
 
+// clock is the commands' clock: what they stamp on audit rows, closes and
+// exports, and the instant results are recomputed as of. Tests set it.
+var clock = time.Now
+
 // dbFlags are the flags every command that touches data takes.
 type dbFlags struct {
 	db string
@@ -45,7 +49,7 @@ func (f *dbFlags) location() (*time.Location, error) {
 }
 
 func (f *dbFlags) open(ctx context.Context) (*store.DB, error) {
-	return store.Open(ctx, f.db, time.Now)
+	return store.Open(ctx, f.db, func() time.Time { return clock() })
 }
 
 func envOr(key, def string) string {

@@ -62,7 +62,7 @@ func runRecompute(ctx context.Context, args []string, stdout, stderr io.Writer) 
 			ids = append(ids, s.ID)
 		}
 	}
-	opts := store.RecomputeOptions{Loc: loc, AsOf: time.Now()}
+	opts := store.RecomputeOptions{Loc: loc, AsOf: clock()}
 	var st store.RecomputeStats
 	if *stale {
 		st, err = db.RecomputeStale(ctx, opts)

@@ -29,6 +29,9 @@ type closeStatus struct {
 type closeInput struct {
 	OrgUnitID int64  `json:"org_unit_id"` // 0: everyone
 	Reason    string `json:"reason"`
+	// Force closes over open punch exceptions and pending requests (with
+	// a reason, audited).
+	Force bool `json:"force,omitempty"`
 }
 
 // teamConfirmInput is the body of a supervisor's confirmation.
@@ -165,10 +168,14 @@ func (a *App) closeMonth(r *http.Request, month kintai.Date, in closeInput) (sto
 	if err := a.requireHRUnit(r, in.OrgUnitID); err != nil {
 		return store.MonthClose{}, err
 	}
+	// What is locked and exported must be current.
+	if err := a.db.RecomputeForClose(r.Context(), month, in.OrgUnitID, a.apiRecomputeOptions(r)); err != nil {
+		return store.MonthClose{}, err
+	}
 	var c store.MonthClose
 	err := a.inTx(r, func(ctx context.Context, tx *store.Tx) error {
 		var err error
-		c, err = tx.CloseMonth(ctx, month, in.OrgUnitID, in.Reason)
+		c, err = tx.CloseMonth(ctx, month, in.OrgUnitID, in.Reason, in.Force)
 		return err
 	})
 	return c, err

@@ -248,7 +248,7 @@ func (a *App) pageMonthClosePost(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	in := closeInput{Reason: get("reason")}
+	in := closeInput{Reason: get("reason"), Force: get("force") != ""}
 	if s := get("org_unit_id"); s != "" {
 		if in.OrgUnitID, err = strconv.ParseInt(s, 10, 64); err != nil || in.OrgUnitID < 0 {
 			return kintai.Invalid("org_unit_id", "org_unit_id が正しくありません。", "Invalid org_unit_id.")
