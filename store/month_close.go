@@ -356,7 +356,12 @@ func (tx *Tx) CloseMonth(ctx context.Context, month kintai.Date, unitID int64, r
 	}
 	if len(blockers) > 0 && !force {
 		var ja, en []string
-		for _, b := range blockers {
+		for i, b := range blockers {
+			if i == maxBlockersNamed {
+				rest := itoa(int64(len(blockers) - i))
+				ja, en = append(ja, "ほか "+rest+" 人"), append(en, rest+" more")
+				break
+			}
 			ja = append(ja, b.StaffNo+" "+b.Name+"（打刻エラー "+itoa(int64(b.ExceptionDays))+" 日、未決の申請 "+itoa(int64(len(b.PendingRequests)))+" 件）")
 			en = append(en, b.StaffNo+" "+b.Name+" ("+itoa(int64(b.ExceptionDays))+" exception days, "+itoa(int64(len(b.PendingRequests)))+" pending requests)")
 		}
@@ -519,5 +524,9 @@ func (tx *Tx) ReopenMonth(ctx context.Context, month kintai.Date, unitID int64, 
 	}
 	return after, tx.Audit(ctx, "month.reopen", "month_closes", before.ID, before, after)
 }
+
+// maxBlockersNamed is how many staff a refused close names; the rest are
+// counted (the close page lists them all).
+const maxBlockersNamed = 10
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }

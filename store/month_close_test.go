@@ -3,6 +3,8 @@ package store_test
 import (
 	"context"
 	"slices"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -63,16 +65,33 @@ func TestMonthClose(t *testing.T) {
 		}
 
 		// Closing with someone unconfirmed takes a reason.
-		closeSect := func(reason string) error {
-			return tx(kintai.Actor{System: true}, func(tx *store.Tx) error { _, err := tx.CloseMonth(ctx, oct, sect, reason, reason != ""); return err })
+		closeSect := func(reason string, force bool) error {
+			return tx(kintai.Actor{System: true}, func(tx *store.Tx) error { _, err := tx.CloseMonth(ctx, oct, sect, reason, force); return err })
 		}
-		if err := closeSect(""); kintai.ErrorCode(err) != kintai.EINVALID {
+		if err := closeSect("", false); kintai.ErrorCode(err) != kintai.EINVALID {
 			t.Errorf("CloseMonth with unconfirmed staff, no reason: err = %v, want invalid", err)
 		}
-		if err := closeSect("給与計算の締切のため"); err != nil {
-			t.Fatalf("CloseMonth with a reason: %v", err)
+		// October's stamps leave punch exceptions: the close is refused,
+		// naming the staff, unless forced with a reason.
+		blockers, err := db.FindCloseBlockers(ctx, oct, sect)
+		if err != nil {
+			t.Fatal(err)
 		}
-		if err := closeSect("again"); kintai.ErrorCode(err) != kintai.ECONFLICT {
+		if len(blockers) == 0 || blockers[0].ExceptionDays+len(blockers[0].PendingRequests) == 0 {
+			t.Fatalf("FindCloseBlockers = %+v, want staff with exceptions or pending requests", blockers)
+		}
+		err = closeSect("給与計算の締切のため", false)
+		if ja, en := kintai.ErrorMessages(err); kintai.ErrorCode(err) != kintai.EINVALID ||
+			!strings.Contains(ja, blockers[0].StaffNo) || !strings.Contains(ja, "打刻エラー") || !strings.Contains(en, "force the close") {
+			t.Errorf("CloseMonth with blockers, not forced: err = %v (%q, %q), want invalid naming %s", err, ja, en, blockers[0].StaffNo)
+		}
+		if err := closeSect("", true); kintai.ErrorCode(err) != kintai.EINVALID {
+			t.Errorf("CloseMonth forced without a reason: err = %v, want invalid", err)
+		}
+		if err := closeSect("給与計算の締切のため", true); err != nil {
+			t.Fatalf("CloseMonth forced with a reason: %v", err)
+		}
+		if err := closeSect("again", true); kintai.ErrorCode(err) != kintai.ECONFLICT {
 			t.Errorf("CloseMonth twice: err = %v, want conflict", err)
 		}
 		for _, c := range []struct {
@@ -137,6 +156,9 @@ func TestMonthClose(t *testing.T) {
 		for _, e := range entries {
 			if slices.Contains([]string{"month.confirm", "month.team_confirm", "month.close", "month.reopen"}, e.Action) {
 				actions = append(actions, e.Action)
+			}
+			if e.Action == "month.close" && !strings.Contains(e.After, `"forced_over":[{"staff_id":`+strconv.FormatInt(blockers[0].StaffID, 10)) {
+				t.Errorf("forced close audited as %s, want forced_over naming staff %d", e.After, blockers[0].StaffID)
 			}
 		}
 		if want := []string{"month.confirm", "month.team_confirm", "month.close", "month.reopen"}; !slices.Equal(actions, want) {
