@@ -32,7 +32,8 @@ import (
 )
 
 const benchUsage = "Usage: kintai bench punches [--duration 60s] [--db URL] [--scale setagaya|small] [--crash]\n" +
-	"       kintai bench recompute [--db URL] [--scale setagaya|small] [--month 2026-10]"
+	"       kintai bench recompute [--db URL] [--scale setagaya|small] [--month 2026-10]\n" +
+	"       kintai bench requests [--db URL] [--scale setagaya|small] [--requests 1000]"
 
 func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) > 0 {
@@ -41,9 +42,12 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return runBenchPunches(ctx, args[1:], stdout, stderr)
 		case "recompute":
 			return runBenchRecompute(ctx, args[1:], stdout, stderr)
+		case "requests":
+			return runBenchRequests(ctx, args[1:], stdout, stderr)
 		case "-h", "--help":
-			fmt.Fprintln(stdout, benchUsage+"\n\nLoad-test the punch ledger (打刻) over HTTP, or time the recomputation of a month's results;\n"+
-				"see 'kintai bench punches --help' and 'kintai bench recompute --help'.")
+			fmt.Fprintln(stdout, benchUsage+"\n\nLoad-test the punch ledger (打刻) over HTTP, time the recomputation of a month's results, or\n"+
+				"time month-end work (bulk approval, monthly close, payroll CSV); see 'kintai bench punches --help',\n"+
+				"'kintai bench recompute --help' and 'kintai bench requests --help'.")
 			return nil
 		}
 	}

@@ -81,35 +81,11 @@ func runBenchRecompute(ctx context.Context, args []string, stdout, stderr io.Wri
 	if err != nil {
 		return err
 	}
-	if f.db == "" {
-		dir, err := os.MkdirTemp("", "kintai-bench-*")
-		if err != nil {
-			return err
-		}
-		if *keep {
-			defer fmt.Fprintf(stderr, "bench: database kept at %s\n", dir)
-		} else {
-			defer os.RemoveAll(dir)
-		}
-		f.db = filepath.Join(dir, "kintai.db")
-	}
-	db, err := f.open(ctx)
+	db, w, cleanup, err := openBenchWorld(ctx, &f, *scale, *seed, month, *keep, stderr)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	n, err := db.CountStaff(ctx)
-	if err != nil {
-		return err
-	}
-	if n > 0 {
-		return fmt.Errorf("the database already has %d staff; the bench needs an empty database", n)
-	}
-	// The demo's day shifts cover the months around its generation day.
-	w, err := loadDemoWorld(ctx, db, *scale, *seed, month, stderr)
-	if err != nil {
-		return err
-	}
+	defer cleanup()
 	set, err := db.FindRuleSettings(ctx)
 	if err != nil {
 		return err
@@ -282,4 +258,47 @@ func benchMonthPunches(w *demoWorld, month kintai.Date, set rules.Settings, cal 
 		}
 	}
 	return recs, staffWithPunches
+}
+
+// openBenchWorld opens the bench's database (a fresh SQLite file in a
+// temporary directory when f names none, removed by cleanup unless keep),
+// checks that it is empty and loads the demo municipality into it as of
+// month.
+func openBenchWorld(ctx context.Context, f *dbFlags, scale string, seed int64, month kintai.Date, keep bool, stderr io.Writer) (*store.DB, *demoWorld, func(), error) {
+	cleanup := func() {}
+	if f.db == "" {
+		dir, err := os.MkdirTemp("", "kintai-bench-*")
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		if keep {
+			cleanup = func() { fmt.Fprintf(stderr, "bench: database kept at %s\n", dir) }
+		} else {
+			cleanup = func() { os.RemoveAll(dir) }
+		}
+		f.db = filepath.Join(dir, "kintai.db")
+	}
+	db, err := f.open(ctx)
+	if err != nil {
+		cleanup()
+		return nil, nil, nil, err
+	}
+	fail := func(err error) (*store.DB, *demoWorld, func(), error) {
+		db.Close()
+		cleanup()
+		return nil, nil, nil, err
+	}
+	n, err := db.CountStaff(ctx)
+	if err != nil {
+		return fail(err)
+	}
+	if n > 0 {
+		return fail(fmt.Errorf("the database already has %d staff; the bench needs an empty database", n))
+	}
+	// The demo's day shifts cover the months around its generation day.
+	w, err := loadDemoWorld(ctx, db, scale, seed, month, stderr)
+	if err != nil {
+		return fail(err)
+	}
+	return db, w, func() { db.Close(); cleanup() }, nil
 }

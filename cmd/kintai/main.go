@@ -3,6 +3,8 @@
 package main
 
 import (
+	"kintai"
+
 	"context"
 	"errors"
 	"flag"
@@ -27,7 +29,12 @@ func main() {
 	case errors.As(err, &exit):
 		os.Exit(int(exit))
 	default:
-		fmt.Fprintln(os.Stderr, "kintai:", err)
+		// A domain error says why in Japanese and English.
+		if ja, en := kintai.ErrorMessages(err); ja != "" {
+			fmt.Fprintf(os.Stderr, "kintai: %s\nkintai: %s\n", ja, en)
+		} else {
+			fmt.Fprintln(os.Stderr, "kintai:", err)
+		}
 		os.Exit(1)
 	}
 }
@@ -55,6 +62,7 @@ func commands() map[string]command {
 		"recompute": {"recompute monthly results (月次集計の再計算)", runRecompute},
 		"export":    {"write the payroll file of a month (給与連携ファイル出力)", runExport},
 		"leave":     {"grant a year's annual leave with carry-over (年次休暇の付与)", runLeave},
+		"close":     {"close or reopen a month, or list who has not confirmed (月次締め)", runClose},
 	}
 }
 
