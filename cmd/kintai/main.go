@@ -3,8 +3,6 @@
 package main
 
 import (
-	"kintai"
-
 	"context"
 	"errors"
 	"flag"
@@ -14,6 +12,8 @@ import (
 	"os/signal"
 	"sort"
 	"syscall"
+
+	"kintai"
 
 	_ "time/tzdata" // the organisation's zone must load on any machine
 )
