@@ -2,8 +2,11 @@ package app
 
 import (
 	"context"
+	"encoding/csv"
 	"fmt"
 	"net/url"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -52,9 +55,18 @@ func (p *page) set(sel, v string) {
 	p.do(chromedp.SetValue(chromedp.CSS(sel), v))
 }
 
+// TestBrowserRequestProxyApproval is the full path of a request: the staff
+// member asks for hourly leave, the approver is away and their deputy
+// approves on their behalf, the month sheet shows the leave, HR closes the
+// month, and the payroll file downloaded from the export page has it.
 func TestBrowserRequestProxyApproval(t *testing.T) {
 	p := newRequestsPage(t)
 	f := p.f
+	// On the 19th the staff member clocks in from their PC and forgets to
+	// clock out: a punch exception that blocks the close.
+	if status := f.as("staff").call(t, "POST", "/api/v1/punches", map[string]any{"client_key": "full-path-1", "kind": "clock_in", "method": "pc"}, nil); status != 201 {
+		t.Fatalf("clock-in: status %d, want 201", status)
+	}
 
 	// The staff member asks for 2 hours of annual leave on the 20th.
 	p.signIn("staff")
@@ -122,6 +134,59 @@ func TestBrowserRequestProxyApproval(t *testing.T) {
 	p.open("/my/month?month=2026-10")
 	if got := p.cells("#day-"+oct20.String(), "leave"); got[0] != "2:00" {
 		t.Errorf("leave on %s = %q, want 2:00", oct20, got[0])
+	}
+	p.signOut()
+
+	// HR closes October for the unit (nobody has confirmed, so with a
+	// reason; the staff member's days without punches are exceptions, so
+	// forced), and the payroll file written from the page has the 2 hours.
+	p.startAt(tokyo(t, kintai.NewDate(2026, 11, 2), 9, 0))
+	p.signIn("hr")
+	p.open("/months/close?month=2026-10")
+	unit := strconv.FormatInt(f.staff["staff"].OrgUnitID, 10)
+	p.set("#close-unit", unit)
+	p.fill("#close-reason", "給与計算の締切")
+	if st := p.submit("#close-month"); st != 400 {
+		t.Errorf("close over open exceptions without force: status %d, want 400", st)
+	}
+	if got := p.text("div.error"); !strings.Contains(got, f.staff["staff"].StaffNo) || !strings.Contains(got, "打刻エラー") {
+		t.Errorf("refused close says %q, want the staff member's number and 打刻エラー", got)
+	}
+	p.set("#close-unit", unit)
+	p.fill("#close-reason", "給与計算の締切")
+	p.do(chromedp.Click(chromedp.CSS("#close-force")))
+	if st := p.submit("#close-month"); st != 200 {
+		p.fail("forced close: status %d, want 200", st)
+	}
+	if got := p.text("#closes .state"); !strings.Contains(got, "締め済み") {
+		t.Errorf("close state = %q, want 締め済み", got)
+	}
+	p.open("/exports?month=2026-10")
+	// The download form's GET, made by the page itself with HR's session.
+	got := read(p, chromedp.Evaluate[string](`(() => {
+		const f = document.getElementById('download-form');
+		const q = new URLSearchParams(new FormData(f));
+		q.set('format', 'csv'); q.set('encoding', 'utf-8-bom');
+		const x = new XMLHttpRequest();
+		x.open('GET', f.action + '?' + q, false);
+		x.send();
+		return x.status + '\n' + x.responseText;
+	})()`))
+	status, body, _ := strings.Cut(got, "\n")
+	if status != "200" {
+		p.fail("download: status %s: %s", status, body)
+	}
+	recs, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(body, "\ufeff"))).ReadAll()
+	if err != nil || len(recs) < 2 {
+		p.fail("payroll CSV: %v\n%s", err, body)
+	}
+	col := slices.Index(recs[0], "休暇取得")
+	row := slices.IndexFunc(recs, func(r []string) bool { return r[0] == f.staff["staff"].StaffNo })
+	if col < 0 || row < 0 {
+		p.fail("payroll CSV has no 休暇取得 column or no line for %s:\n%s", f.staff["staff"].StaffNo, body)
+	}
+	if recs[row][col] != "2.00" { // hours, as payroll systems take them
+		t.Errorf("payroll CSV 休暇取得 of %s = %q, want 2.00\n%s", f.staff["staff"].StaffNo, recs[row][col], body)
 	}
 }
 
