@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -54,11 +55,7 @@ func runBenchRecompute(ctx context.Context, args []string, stdout, stderr io.Wri
 		"their working days, 2–6 punches a day with overtime, night shifts and missing clock-outs),\n"+
 		"then recompute the month for everyone. Prints one JSON line.", stderr)
 	var f dbFlags
-	fs.StringVar(&f.db, "db", "", `database: "" for a fresh SQLite file in a temporary directory, or the URL of an EMPTY PostgreSQL database`)
-	fs.StringVar(&f.tz, "tz", envOr("KINTAI_TZ", "Asia/Tokyo"), "the organisation's time zone (env KINTAI_TZ)")
-	scale := fs.String("scale", "setagaya", "demo scale: setagaya (10,000 staff) or small (300)")
-	monthFlag := fs.String("month", "", "the month to recompute, YYYY-MM (default: last month, or this month when last month is in the previous fiscal year)")
-	seed := fs.Int64("seed", 1, "random seed of the demo and of the punches")
+	scale, monthFlag, seed := benchWorldFlags(fs, &f)
 	workers := fs.Int("workers", 0, "compute goroutines (default: GOMAXPROCS, twice that for PostgreSQL)")
 	runs := fs.Int("runs", 1, "recompute the month this many times and report the fastest run")
 	keep := fs.Bool("keep", false, "keep the temporary SQLite database and print its path")
@@ -301,4 +298,16 @@ func openBenchWorld(ctx context.Context, f *dbFlags, scale string, seed int64, m
 		return fail(err)
 	}
 	return db, w, func() { db.Close(); cleanup() }, nil
+}
+
+// benchWorldFlags registers the flags of the benches that build the demo
+// municipality with a month of punches: the database, the zone, the scale,
+// the month and the seed.
+func benchWorldFlags(fs *flag.FlagSet, f *dbFlags) (scale, month *string, seed *int64) {
+	fs.StringVar(&f.db, "db", "", `database: "" for a fresh SQLite file in a temporary directory, or the URL of an EMPTY PostgreSQL database`)
+	fs.StringVar(&f.tz, "tz", envOr("KINTAI_TZ", "Asia/Tokyo"), "the organisation's time zone (env KINTAI_TZ)")
+	scale = fs.String("scale", "setagaya", "demo scale: setagaya (10,000 staff) or small (300)")
+	month = fs.String("month", "", "the month, YYYY-MM (default: last month, or this month when last month is in the previous fiscal year)")
+	seed = fs.Int64("seed", 1, "random seed of the demo and of the punches")
+	return scale, month, seed
 }

@@ -47,17 +47,12 @@ type benchRequestsResult struct {
 
 func runBenchRequests(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("bench requests", "Time the month-end work of a whole municipality: build the demo on a fresh database\n"+
-		"with a month of punches (computed first, as the server does while they come in), submit\n"+
-		"--requests telework declarations (在宅勤務届) across the\n"+
-		"org units, then time (1) bulk-approving them from each approver's inbox, (2) closing the\n"+
-		"month for everyone (月次締め, with the recompute before it) and (3) writing the payroll CSV.\n"+
-		"Prints one JSON line.", stderr)
+		"with a month of punches (computed first, as the server does while they come in),\n"+
+		"submit --requests telework declarations (在宅勤務届) across the org units, then time\n"+
+		"(1) bulk-approving them from each approver's inbox, (2) closing the month for everyone\n"+
+		"(月次締め, with the recompute before it) and (3) writing the payroll CSV. Prints one JSON line.", stderr)
 	var f dbFlags
-	fs.StringVar(&f.db, "db", "", `database: "" for a fresh SQLite file in a temporary directory, or the URL of an EMPTY PostgreSQL database`)
-	fs.StringVar(&f.tz, "tz", envOr("KINTAI_TZ", "Asia/Tokyo"), "the organisation's time zone (env KINTAI_TZ)")
-	scale := fs.String("scale", "setagaya", "demo scale: setagaya (10,000 staff) or small (300)")
-	monthFlag := fs.String("month", "", "the month, YYYY-MM (default as for bench recompute)")
-	seed := fs.Int64("seed", 1, "random seed of the demo and of the punches")
+	scale, monthFlag, seed := benchWorldFlags(fs, &f)
 	n := fs.Int("requests", 1000, "how many requests to submit and approve")
 	if err := fs.Parse(args); err != nil {
 		return err
