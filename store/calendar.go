@@ -72,6 +72,17 @@ func HolidayKind(d calendar.Day) rules.DayKind {
 	return rules.Holiday
 }
 
+// HolidayFunc returns the holiday lookup rules.Plan takes, on cal.
+func HolidayFunc(cal *calendar.Calendar) func(kintai.Date) (rules.DayKind, bool) {
+	return func(d kintai.Date) (rules.DayKind, bool) {
+		h, ok := cal.Lookup(d)
+		if !ok {
+			return "", false
+		}
+		return HolidayKind(h), true
+	}
+}
+
 // HolidayImport is the outcome of ImportHolidays.
 type HolidayImport struct {
 	Years []int `json:"years"`

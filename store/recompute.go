@@ -346,13 +346,7 @@ func (db *DB) newRecompute(ctx context.Context, o RecomputeOptions) (*recompute,
 	if r.cal, err = loadCalendar(ctx, db, s.Calendar); err != nil {
 		return nil, err
 	}
-	r.holiday = func(d kintai.Date) (rules.DayKind, bool) {
-		h, ok := r.cal.Lookup(d)
-		if !ok {
-			return "", false
-		}
-		return HolidayKind(h), true
-	}
+	r.holiday = HolidayFunc(r.cal)
 	patterns, err := findPatterns(ctx, db)
 	if err != nil {
 		return nil, err

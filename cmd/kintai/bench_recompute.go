@@ -182,13 +182,7 @@ func benchMonthPunches(w *demoWorld, month kintai.Date, set rules.Settings, cal 
 	for _, ds := range w.m.DayShifts {
 		shifts[key{ds.StaffNo, ds.Date}] = ds.DayShift
 	}
-	holiday := func(d kintai.Date) (rules.DayKind, bool) {
-		h, ok := cal.Lookup(d)
-		if !ok {
-			return "", false
-		}
-		return store.HolidayKind(h), true
-	}
+	holiday := store.HolidayFunc(cal)
 	from, last := month.AddDays(-7), store.MonthEnd(month)
 	mins := func(m int) time.Duration { return time.Duration(m) * time.Minute }
 	jitter := func() time.Duration { return time.Duration(rng.IntN(60)) * time.Second }

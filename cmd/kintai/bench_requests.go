@@ -107,13 +107,7 @@ func runBenchRequests(ctx context.Context, args []string, stdout, stderr io.Writ
 	// The requests: a telework declaration for a working day of the month,
 	// one per staff member, spread over the staff list so that every part
 	// of the organisation has some waiting.
-	holiday := func(d kintai.Date) (rules.DayKind, bool) {
-		h, ok := cal.Lookup(d)
-		if !ok {
-			return "", false
-		}
-		return store.HolidayKind(h), true
-	}
+	holiday := store.HolidayFunc(cal)
 	patterns := map[string]*rules.Pattern{}
 	for i := range w.m.Patterns {
 		patterns[w.m.Patterns[i].Code] = &w.m.Patterns[i]

@@ -1694,13 +1694,7 @@ func (p *planner) pattern(day kintai.Date) *rules.Pattern {
 	return nil
 }
 
-func (p *planner) holiday(d kintai.Date) (rules.DayKind, bool) {
-	h, ok := p.cal.Lookup(d)
-	if !ok {
-		return "", false
-	}
-	return store.HolidayKind(h), true
-}
+func (p *planner) holiday(d kintai.Date) (rules.DayKind, bool) { return store.HolidayFunc(p.cal)(d) }
 
 // plan returns the kind and hours of day with the day shift ds (nil: the
 // pattern's own). Without a pattern the day is a working day with no
