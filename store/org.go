@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"time"
 
 	"kintai"
 )
@@ -137,6 +138,15 @@ func (tx *Tx) UpdateOrgUnit(ctx context.Context, u *kintai.OrgUnit) error {
 	if _, err := tx.exec(ctx, `UPDATE org_units SET code = ?, name = ?, kind = ?, parent_id = ?, updated_at = ? WHERE id = ?`,
 		u.Code, u.Name, u.Kind, nullID(u.ParentID), instant(tx.Now), u.ID); err != nil {
 		return orgUnitWriteError(err)
+	}
+	if before.ParentID != u.ParentID {
+		// A unit inherits its cap profile (自律/他律) from above: moved,
+		// its staff's results from the month before this one change, as
+		// with a rule-settings change. Rare enough to mark everyone.
+		now := kintai.DateOf(tx.Now, time.UTC)
+		if err := tx.markStale(ctx, nil, kintai.NewDate(now.Year, now.Month-1, 1), kintai.Date{}); err != nil {
+			return err
+		}
 	}
 	return tx.Audit(ctx, "org_unit.update", "org_unit", u.ID, before, u)
 }

@@ -524,3 +524,85 @@ func TestRecomputeStaleBacklog(t *testing.T) {
 		}
 	})
 }
+
+// TestStaffChangeMarksStale: a staff or org change that results depend on
+// (the 任用期間, the employment type, the org unit and its place in the
+// tree) marks the months it affects; a new name or email does not.
+func TestStaffChangeMarksStale(t *testing.T) {
+	storetest.Each(t, storetest.NewClock(afterOctober).Now, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		w := seedRules(t, db)
+		d := kintai.NewDate
+		importStamps(t, db, w.regular.ID, octoberStamps()...)
+		if _, err := db.RecomputeStale(ctx, opts(afterOctober)); err != nil {
+			t.Fatal(err)
+		}
+		stale := func(what string, want []int64) {
+			t.Helper()
+			// Only the regular staff member: the part-timer has no
+			// October result, and missing counts as stale.
+			got, err := db.StaleStaff(ctx, d(2026, 10, 1), []int64{w.regular.ID})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(got, want) {
+				t.Errorf("after %s, StaleStaff(October) = %v, want %v", what, got, want)
+			}
+		}
+		update := func(s *kintai.Staff, change func(*kintai.Staff)) {
+			t.Helper()
+			c := *s
+			change(&c)
+			system(t, db, func(ctx context.Context, tx *store.Tx) error { _, err := tx.UpdateStaff(ctx, &c); return err })
+			*s = c
+		}
+		recompute := func() {
+			t.Helper()
+			if _, err := db.RecomputeStale(ctx, opts(afterOctober)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		stale("the first computation", nil)
+
+		update(&w.regular, func(s *kintai.Staff) { s.Name, s.Email = "世田　次郎", "jiro@example.jp" })
+		stale("a new name and email", nil)
+
+		// The appointment ends on 10/2: the days after are no work days.
+		update(&w.regular, func(s *kintai.Staff) { s.AppointmentEndsOn = d(2026, 10, 2) })
+		stale("an earlier appointment end", []int64{w.regular.ID})
+		recompute()
+		r, err := db.FindMonthResult(ctx, w.regular.ID, d(2026, 10, 1))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Days[4].Kind == rules.Workday {
+			t.Errorf("Monday 10/5 after an appointment ended on 10/2 is a %s, want no work day", r.Days[4].Kind)
+		}
+		update(&w.regular, func(s *kintai.Staff) { s.AppointmentEndsOn = kintai.Date{} })
+		stale("an appointment end removed", []int64{w.regular.ID})
+		recompute()
+		if r, _ = db.FindMonthResult(ctx, w.regular.ID, d(2026, 10, 1)); r.Days[4].Kind != rules.Workday {
+			t.Errorf("Monday 10/5 once the appointment runs on is a %s, want a work day", r.Days[4].Kind)
+		}
+
+		update(&w.regular, func(s *kintai.Staff) { s.EmploymentType = kintai.ReappointedShort })
+		stale("a new employment type", []int64{w.regular.ID})
+		recompute()
+
+		// Moving a section under another department changes the cap
+		// profile it inherits: everyone's months are marked.
+		system(t, db, func(ctx context.Context, tx *store.Tx) error {
+			other := kintai.OrgUnit{Code: "B02", Name: "区民部", Kind: kintai.Department}
+			if err := tx.CreateOrgUnit(ctx, &other); err != nil {
+				return err
+			}
+			sect, err := tx.FindOrgUnitByID(ctx, w.regular.OrgUnitID)
+			if err != nil {
+				return err
+			}
+			sect.ParentID = other.ID
+			return tx.UpdateOrgUnit(ctx, sect)
+		})
+		stale("a section moved", []int64{w.regular.ID})
+	})
+}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"kintai"
 )
@@ -296,7 +297,46 @@ func (tx *Tx) UpdateStaff(ctx context.Context, s *kintai.Staff) (changed bool, e
 			return false, err
 		}
 	}
+	if err := tx.markStaffStale(ctx, before, s); err != nil {
+		return false, err
+	}
 	return true, tx.Audit(ctx, "staff.update", "staff", s.ID, before, s)
+}
+
+// markStaffStale marks the results a change from before to after affects:
+// the org unit (its cap profile) and the employment type (the part-timer
+// band) from the month before the current one, as a rule-settings change
+// does, since staff records carry no history; a changed appointment from
+// the earlier of the changed dates, since days outside the 任用期間 are
+// not work days.
+func (tx *Tx) markStaffStale(ctx context.Context, before, after *kintai.Staff) error {
+	var from kintai.Date
+	if before.OrgUnitID != after.OrgUnitID || before.EmploymentType != after.EmploymentType {
+		now := kintai.DateOf(tx.Now, time.UTC)
+		from = kintai.NewDate(now.Year, now.Month-1, 1)
+	}
+	earlier := func(d kintai.Date) {
+		if !d.IsZero() && (from.IsZero() || d.Before(from)) {
+			from = d
+		}
+	}
+	if before.AppointedOn != after.AppointedOn {
+		earlier(before.AppointedOn)
+		earlier(after.AppointedOn)
+	}
+	if before.AppointmentEndsOn != after.AppointmentEndsOn {
+		// An end moved later (or removed) changes the days after the
+		// old end; moved earlier, those after the new one.
+		for _, end := range []kintai.Date{before.AppointmentEndsOn, after.AppointmentEndsOn} {
+			if !end.IsZero() {
+				earlier(end.AddDays(1))
+			}
+		}
+	}
+	if from.IsZero() {
+		return nil
+	}
+	return tx.markStale(ctx, []int64{after.ID}, from, kintai.Date{})
 }
 
 func sameStaff(a, b *kintai.Staff) bool {
