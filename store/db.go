@@ -17,6 +17,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
@@ -54,6 +55,8 @@ type DB struct {
 	// master data (see OnMasterChange).
 	masterMu      sync.Mutex
 	masterChanged []func()
+	// mail queues notification emails (SetMail).
+	mail atomic.Bool
 }
 
 // OnMasterChange adds fn to the functions called after every commit

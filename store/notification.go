@@ -78,7 +78,8 @@ func (tx *Tx) MarkNotificationRead(ctx context.Context, id int64) error {
 }
 
 // notify adds a notification for each of staffIDs except the actor (who
-// knows what they just did), each once.
+// knows what they just did), each once, and queues its email when mail is
+// on (SetMail).
 func (tx *Tx) notify(ctx context.Context, staffIDs []int64, requestID int64, kind NotificationKind, ja, en string) error {
 	var done []int64
 	for _, id := range staffIDs {
@@ -86,8 +87,12 @@ func (tx *Tx) notify(ctx context.Context, staffIDs []int64, requestID int64, kin
 			continue
 		}
 		done = append(done, id)
-		if _, err := tx.exec(ctx, `INSERT INTO notifications (staff_id, request_id, kind, message, message_en, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
-			id, nullID(requestID), kind, ja, en, instant(tx.Now)); err != nil {
+		nid, err := tx.insert(ctx, `INSERT INTO notifications (staff_id, request_id, kind, message, message_en, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
+			id, nullID(requestID), kind, ja, en, instant(tx.Now))
+		if err != nil {
+			return err
+		}
+		if err := tx.queueMail(ctx, id, nid); err != nil {
 			return err
 		}
 	}

@@ -74,7 +74,7 @@ func TestServeEndToEnd(t *testing.T) {
 	}
 	resp.Body.Close()
 	out := stdout.String()
-	for _, want := range []string{"パスワード " + DemoPassword, "システム管理者", "demo \""} {
+	for _, want := range []string{"パスワード " + DemoPassword, "システム管理者", "demo \"", "notification email off"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("serve output lacks %q:\n%s", want, out)
 		}

@@ -30,6 +30,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	faceFlags := faceKeyFlags{keyHex: os.Getenv("KINTAI_FACE_KEY")}
 	fs.StringVar(&faceFlags.keyFile, "face-key-file", envOr("KINTAI_FACE_KEY_FILE", ""), "file holding the 32-byte face template key (64 hex digits; make one with 'kintai face keygen'); or set KINTAI_FACE_KEY. Without a key face recognition is off (env KINTAI_FACE_KEY_FILE)")
 	conditionCheck := fs.Bool("condition-check", envOr("KINTAI_CONDITION_CHECK", "") == "1", "keep the kiosk's smile score at clock-in, shown to the staff member and only as aggregates to others (env KINTAI_CONDITION_CHECK=1)")
+	var mf mailFlags
+	mf.register(fs)
 	th := face.DefaultThresholds()
 	fs.Float64Var(&th.Match, "face-threshold", th.Match, "largest descriptor distance accepted as a face match")
 	fs.Float64Var(&th.Margin, "face-margin", th.Margin, "how much farther the second-best person must be for a 1:N match")
@@ -78,8 +80,12 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
+	mailCfg, err := mf.config()
+	if err != nil {
+		return err
+	}
 	a, err := app.New(app.Config{DB: db, Loc: loc, Now: time.Now, SecureCookies: *secure, Version: version,
-		FaceKey: faceKey, FaceThresholds: th, ConditionCheck: *conditionCheck, LeaveGrants: true})
+		FaceKey: faceKey, FaceThresholds: th, ConditionCheck: *conditionCheck, LeaveGrants: true, Mail: mailCfg})
 	if err != nil {
 		return err
 	}
@@ -100,6 +106,11 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		fmt.Fprintf(stdout, "  face recognition on (template key from %s)\n", keyFrom)
 	} else {
 		fmt.Fprintln(stdout, "  face recognition off: no template key (--face-key-file or KINTAI_FACE_KEY); cards and PINs work")
+	}
+	if mailCfg != nil {
+		fmt.Fprintf(stdout, "  notification email on: relay %s (%s), sender %s\n", mailCfg.Addr, mailCfg.Security, mailCfg.From)
+	} else {
+		fmt.Fprintln(stdout, "  notification email off (--smtp-addr); in-app notifications only")
 	}
 	for _, acc := range signIn {
 		fmt.Fprintf(stdout, "  sign in as %-22s 職員番号 %s  パスワード %s\n", acc.role, acc.staffNo, acc.password)

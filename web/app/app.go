@@ -50,6 +50,8 @@ type Config struct {
 	// LeaveGrants runs the daily annual-leave grant (年次休暇の付与,
 	// store.GrantAnnualLeaveDaily) in the background; serve turns it on.
 	LeaveGrants bool
+	// Mail sends notification emails over SMTP (mail.go); nil: off.
+	Mail *MailConfig
 }
 
 // App is the HTTP application.
@@ -65,6 +67,7 @@ type App struct {
 	terminals  terminalCache
 	punchCache punchCaches
 	kiosk      *kioskState // kiosk_api.go
+	mailer     *mailer     // mail.go; nil when mail is off
 
 	// stop ends the background loops started with goBackground; bg
 	// waits for them.
@@ -104,6 +107,13 @@ func New(cfg Config, extra ...web.Route) (*App, error) {
 	if err := cfg.PunchPolicy.Validate(); err != nil {
 		return nil, err
 	}
+	if cfg.Mail != nil {
+		m := *cfg.Mail
+		if err := m.Config.Validate(); err != nil {
+			return nil, err
+		}
+		cfg.Mail = &m
+	}
 	if cfg.PunchBatch == 0 {
 		cfg.PunchBatch = 512
 	}
@@ -130,6 +140,7 @@ func New(cfg Config, extra ...web.Route) (*App, error) {
 		a.goBackground(a.grantLeaveDaily) // leave_api.go
 	}
 	a.startKiosk()
+	a.startMail() // mail.go
 	a.routes = append(a.routeTable(), extra...)
 	for _, rt := range a.routes {
 		a.mux.Handle(rt.Method+" "+rt.Pattern, web.Observe(a.metrics, rt.Pattern, a.guard(rt)))

@@ -35,7 +35,7 @@ type fixture struct {
 
 const testPassword = "correct-horse-42"
 
-func newFixture(t *testing.T, d store.Dialect) *fixture {
+func newFixture(t *testing.T, d store.Dialect, configure ...func(*Config)) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	clock := storetest.NewClock(time.Date(2026, 6, 1, 0, 30, 0, 0, time.UTC))
@@ -109,7 +109,11 @@ func newFixture(t *testing.T, d store.Dialect) *fixture {
 	if err != nil {
 		t.Fatalf("fixture: %v", err)
 	}
-	f.app, err = New(Config{DB: f.db, Loc: mustTokyo(t), Now: clock.Now})
+	cfg := Config{DB: f.db, Loc: mustTokyo(t), Now: clock.Now}
+	for _, fn := range configure {
+		fn(&cfg)
+	}
+	f.app, err = New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -30,14 +30,7 @@ func (a *App) pageNotifications(w http.ResponseWriter, r *http.Request) error {
 	}
 	lines := make([]notificationLine, 0, len(ns))
 	for _, n := range ns {
-		l := notificationLine{Notification: n, At: n.CreatedAt.In(a.cfg.Loc).Format("2006-01-02 15:04"), Link: "/requests"}
-		switch {
-		case n.Kind == store.NotifyWaiting:
-			l.Link = fmt.Sprintf("/approvals#inbox-%d", n.RequestID)
-		case n.RequestID != 0:
-			l.Link = fmt.Sprintf("/requests#request-%d", n.RequestID)
-		}
-		lines = append(lines, l)
+		lines = append(lines, notificationLine{Notification: n, At: n.CreatedAt.In(a.cfg.Loc).Format("2006-01-02 15:04"), Link: n.Path()})
 	}
 	return a.pages.render(w, r, http.StatusOK, "notifications", "通知 Notifications", lines)
 }
