@@ -173,6 +173,9 @@ type Type struct {
 	// 条例・規則 before use; Note says where the figure comes from.
 	ToConfirm bool   `json:"to_confirm,omitempty"`
 	Note      string `json:"note,omitempty"`
+	// Disabled types are not offered (the entity has no such leave):
+	// new requests for them are refused; uses already made stay.
+	Disabled bool `json:"disabled,omitempty"`
 }
 
 // Allows reports whether t may be taken in unit u.

@@ -22,10 +22,6 @@ var LeaveBalances = []leave.Category{leave.Annual, leave.Compensatory, leave.Ove
 
 func validBalance(c leave.Category) bool { return slices.Contains(LeaveBalances, c) }
 
-// LeaveSettings returns the entity's leave settings (the documented
-// defaults until they are stored per entity).
-func LeaveSettings() leave.Settings { return leave.DefaultSettings() }
-
 // LeaveGrant is a stored grant (付与) of one balance to one staff member.
 type LeaveGrant struct {
 	ID      int64          `json:"id"`
@@ -191,15 +187,6 @@ func (tx *Tx) leaveDayMinutes(ctx context.Context, st *kintai.Staff, day kintai.
 	return m, terms, nil
 }
 
-// leaveBalanceOf returns the balance a leave type draws on, if any.
-func leaveBalanceOf(code string) (leave.Category, bool) {
-	t, ok := leaveTypes[code]
-	if !ok || !validBalance(t.Category) {
-		return "", false
-	}
-	return t.Category, true
-}
-
 func leaveUnit(u approval.LeaveUnit) leave.Unit {
 	switch u {
 	case approval.LeaveHour:
@@ -261,6 +248,7 @@ func (tx *Tx) leaveUses(ctx context.Context, r approval.Request) ([]leave.Use, e
 // staffLeave is what the ledgers of one staff member are built from.
 type staffLeave struct {
 	staff    *kintai.Staff
+	cfg      LeaveConfig
 	settings leave.Settings
 	dayMin   int
 	terms    leave.Terms
@@ -278,7 +266,11 @@ func (tx *Tx) loadStaffLeave(ctx context.Context, staffID int64, day kintai.Date
 	if err != nil {
 		return nil, err
 	}
-	sl := &staffLeave{staff: st, settings: LeaveSettings(), requests: map[int64]approval.Request{}}
+	cfg, err := tx.FindLeaveConfig(ctx)
+	if err != nil {
+		return nil, err
+	}
+	sl := &staffLeave{staff: st, cfg: cfg, settings: cfg.Settings, requests: map[int64]approval.Request{}}
 	if sl.dayMin, sl.terms, err = tx.leaveDayMinutes(ctx, st, day, sl.settings); err != nil {
 		return nil, err
 	}
@@ -323,7 +315,7 @@ func (sl *staffLeave) ledger(b leave.Category, withPending bool) leave.Ledger {
 		uses = slices.Concat(sl.approved, sl.pending)
 	}
 	for _, u := range uses {
-		if c, ok := leaveBalanceOf(u.Type); ok && c == b {
+		if c, ok := sl.cfg.balanceOf(u.Type); ok && c == b {
 			l.Uses = append(l.Uses, u)
 		}
 	}
@@ -350,11 +342,15 @@ func (tx *Tx) checkLeaveBalance(ctx context.Context, req approval.Request, withP
 	if req.Kind != approval.KindLeave || l == nil {
 		return nil
 	}
-	t, ok := leaveTypes[l.Type]
+	cfg, err := tx.FindLeaveConfig(ctx)
+	if err != nil {
+		return err
+	}
+	t, ok := cfg.Type(l.Type)
 	if !ok {
 		return nil
 	}
-	b, balanced := leaveBalanceOf(l.Type)
+	b, balanced := cfg.balanceOf(l.Type)
 	if !balanced && !checkableLimit(t.Limit) {
 		return nil
 	}

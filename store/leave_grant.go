@@ -41,7 +41,11 @@ func (tx *Tx) GrantAnnualLeave(ctx context.Context, year int) (AnnualGrantRun, e
 	if year < 2000 || year > 2200 {
 		return run, kintai.Invalid("year", "付与する年が不正です。", "The year to grant is out of range.")
 	}
-	s := LeaveSettings()
+	cfg, err := tx.FindLeaveConfig(ctx)
+	if err != nil {
+		return run, err
+	}
+	s := cfg.Settings
 	today := kintai.DateOf(tx.Now, tx.db.Zone())
 	rows, err := tx.query(ctx, `SELECT `+staffColumns+` FROM staff ORDER BY id`)
 	if err != nil {
@@ -191,8 +195,7 @@ func (tx *Tx) grantAnnual(ctx context.Context, st *kintai.Staff, s leave.Setting
 // 会計年度任用職員 are granted by the fiscal year numbered the same, so a
 // daily run on day also covers the fiscal year that started in day's
 // year: see GrantAnnualLeaveDaily.
-func AnnualGrantYear(day kintai.Date) int {
-	s := LeaveSettings()
+func AnnualGrantYear(s leave.Settings, day kintai.Date) int {
 	if s.GrantYear == leave.PerFiscalYear {
 		from, _ := leaveYear(s, kintai.Regular, day)
 		return from.Year
@@ -205,12 +208,16 @@ func AnnualGrantYear(day kintai.Date) int {
 // whoever has not had it yet. Runs after the first are no-ops.
 func (db *DB) GrantAnnualLeaveDaily(ctx context.Context) (AnnualGrantRun, error) {
 	today := kintai.DateOf(db.now(), db.Zone())
-	years := []int{AnnualGrantYear(today)}
-	if fy, _ := leaveYear(LeaveSettings(), kintai.FiscalFull, today); fy.Year != years[0] {
+	cfg, err := db.FindLeaveConfig(ctx)
+	if err != nil {
+		return AnnualGrantRun{}, err
+	}
+	years := []int{AnnualGrantYear(cfg.Settings, today)}
+	if fy, _ := leaveYear(cfg.Settings, kintai.FiscalFull, today); fy.Year != years[0] {
 		years = append(years, fy.Year)
 	}
 	var total AnnualGrantRun
-	err := db.WithTx(ctx, kintai.Actor{System: true}, func(tx *Tx) error {
+	err = db.WithTx(ctx, kintai.Actor{System: true}, func(tx *Tx) error {
 		for _, y := range years {
 			run, err := tx.GrantAnnualLeave(ctx, y)
 			if err != nil {

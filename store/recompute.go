@@ -311,8 +311,11 @@ type recompute struct {
 	holiday  func(kintai.Date) (rules.DayKind, bool)
 	patterns map[int64]*rules.Pattern
 	caps     *CapProfiles
-	snap     snapshot
-	stats    RecomputeStats
+	// leaveTypes are the entity's leave types by code: whether a leave
+	// is paid.
+	leaveTypes map[string]leave.Type
+	snap       snapshot
+	stats      RecomputeStats
 }
 
 func (db *DB) newRecompute(ctx context.Context, o RecomputeOptions) (*recompute, error) {
@@ -347,6 +350,11 @@ func (db *DB) newRecompute(ctx context.Context, o RecomputeOptions) (*recompute,
 		return nil, err
 	}
 	r.holiday = HolidayFunc(r.cal)
+	lc, err := findLeaveConfig(ctx, db)
+	if err != nil {
+		return nil, err
+	}
+	r.leaveTypes = lc.typeMap()
 	patterns, err := findPatterns(ctx, db)
 	if err != nil {
 		return nil, err
@@ -697,16 +705,6 @@ func staggeredShift(effects []approval.Effect, p rules.Pattern) (rules.DayShift,
 	return rules.DayShift{}, false
 }
 
-// leaveTypes are the leave types by code (the defaults until the types
-// are stored per entity).
-var leaveTypes = func() map[string]leave.Type {
-	m := map[string]leave.Type{}
-	for _, t := range leave.DefaultTypes() {
-		m[t.Code] = t
-	}
-	return m
-}()
-
 // scanFunc adapts a scan function to the Scan interface.
 type scanFunc func(...any) error
 
@@ -1015,7 +1013,7 @@ func (r *recompute) computeStaff(md *monthData, st *staffRow, punches []punch.Pu
 			continue
 		}
 		in.Kind, in.Shift = kind, shift
-		applyEffects(in, effects[day], st.emp, leaveTypes)
+		applyEffects(in, effects[day], st.emp, r.leaveTypes)
 	}
 	results := rules.ComputeDays(s, inputs, st.id, r.loc, r.asOf)
 	first := md.dayIndex[md.month]

@@ -11,7 +11,6 @@ import (
 
 	"kintai"
 	"kintai/approval"
-	"kintai/leave"
 	"kintai/punch"
 )
 
@@ -152,8 +151,10 @@ func (tx *Tx) checkRequest(ctx context.Context, req approval.Request, s approval
 	if err := approval.Validate(req, s); err != nil {
 		return err
 	}
-	if l := req.Leave; l != nil && !slices.ContainsFunc(leave.DefaultTypes(), func(t leave.Type) bool { return t.Code == l.Type }) {
-		return kintai.Invalid("leave.type", "休暇の種類が不正です。", "Unknown leave type.")
+	if l := req.Leave; l != nil {
+		if err := tx.checkLeaveType(ctx, req); err != nil {
+			return err
+		}
 	}
 	if c := req.Correction; c != nil && c.PunchID != 0 {
 		var staffID int64

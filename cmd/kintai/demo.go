@@ -204,7 +204,11 @@ func loadDemoWorld(ctx context.Context, db *store.DB, scaleName string, seed int
 // year, a few days carried over from last year, so that the leave pages
 // show real figures.
 func demoLeave(ctx context.Context, tx *store.Tx, m *demo.Municipality, staff map[string]int64, today kintai.Date) error {
-	s := store.LeaveSettings()
+	cfg, err := tx.FindLeaveConfig(ctx)
+	if err != nil {
+		return err
+	}
+	s := cfg.Settings
 	jan1 := kintai.NewDate(today.Year, time.January, 1)
 	for i, st := range m.Staff {
 		if st.EmploymentType == kintai.FiscalFull || st.EmploymentType == kintai.FiscalPart || !st.AppointedOn.Before(jan1) {

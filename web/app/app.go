@@ -68,6 +68,12 @@ type App struct {
 	punchCache punchCaches
 	kiosk      *kioskState // kiosk_api.go
 	mailer     *mailer     // mail.go; nil when mail is off
+	// leaveTypes is the leave configuration leaveType names types from.
+	leaveTypes struct {
+		sync.Mutex
+		cfg *store.LeaveConfig
+		at  time.Time
+	}
 
 	// stop ends the background loops started with goBackground; bg
 	// waits for them.

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"encoding/json"
 	"log/slog"
 	"net/http"
 	"time"
@@ -24,6 +25,8 @@ func (a *App) leaveRoutes() []web.Route {
 	return []web.Route{
 		{Method: "GET", Pattern: "/api/v1/staff/{id}/leave", Access: web.Signed, Summary: "Get a staff member's leave balances", Handler: a.apiStaffLeave},
 		{Method: "POST", Pattern: "/api/v1/staff/{id}/leave-grants", Access: web.HR, Summary: "Add a manual leave grant or correction", Handler: a.apiAddLeaveGrant},
+		{Method: "GET", Pattern: "/api/v1/leave-settings", Access: web.Signed, Summary: "The leave settings and leave types", Handler: a.apiGetLeaveSettings},
+		{Method: "PUT", Pattern: "/api/v1/leave-settings", Access: web.HR, Summary: "Change the leave settings and leave types", Handler: a.apiPutLeaveSettings},
 		p("GET", "/my/leave", web.Signed, "My leave balances", a.pageMyLeave),
 		p("GET", "/leave", web.HR, "Leave balances (HR)", a.pageLeave),
 		p("POST", "/leave/grants", web.HR, "Add a manual leave grant", a.pageLeaveGrant),
@@ -109,4 +112,69 @@ func (a *App) grantLeaveDaily(stop <-chan struct{}) {
 		case <-t.C:
 		}
 	}
+}
+
+// apiGetLeaveSettings returns the entity's leave settings and types
+// (everyone may read which leave there is).
+func (a *App) apiGetLeaveSettings(w http.ResponseWriter, r *http.Request) error {
+	c, err := a.db.FindLeaveConfig(r.Context())
+	if err != nil {
+		return err
+	}
+	web.WriteJSON(w, http.StatusOK, c)
+	return nil
+}
+
+// apiPutLeaveSettings reads the body over the current configuration:
+// settings left out keep their values; types, when given, replace the
+// list (a built-in type is disabled, not removed).
+func (a *App) apiPutLeaveSettings(w http.ResponseWriter, r *http.Request) error {
+	c, err := a.db.FindLeaveConfig(r.Context())
+	if err != nil {
+		return err
+	}
+	var in struct {
+		Settings json.RawMessage `json:"settings"`
+		Types    []leave.Type    `json:"types"` // fresh: a reused slice would keep old fields
+	}
+	if err := web.DecodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	if in.Settings != nil {
+		if err := json.Unmarshal(in.Settings, &c.Settings); err != nil {
+			return kintai.Invalid("settings", "休暇の設定の形式が正しくありません。", "The leave settings are not valid JSON: "+err.Error())
+		}
+	}
+	if in.Types != nil {
+		c.Types = in.Types
+	}
+	if err := a.inTx(r, func(ctx context.Context, tx *store.Tx) error { return tx.SaveLeaveConfig(ctx, &c) }); err != nil {
+		return err
+	}
+	a.leaveTypes.Lock()
+	a.leaveTypes.cfg = nil
+	a.leaveTypes.Unlock()
+	web.WriteJSON(w, http.StatusOK, c)
+	return nil
+}
+
+// leaveTypeTTL is how long leaveType trusts the leave types it read: a
+// page of 1,000 requests names them without 1,000 queries.
+const leaveTypeTTL = 10 * time.Second
+
+// leaveType returns the entity's leave type code, from a copy at most
+// leaveTypeTTL old.
+func (a *App) leaveType(code string) (leave.Type, bool) {
+	a.leaveTypes.Lock()
+	defer a.leaveTypes.Unlock()
+	if now := time.Now(); a.leaveTypes.cfg == nil || now.Sub(a.leaveTypes.at) > leaveTypeTTL {
+		c, err := a.db.FindLeaveConfig(context.Background())
+		if err != nil {
+			slog.Error("leave types", "err", err)
+			d := store.DefaultLeaveConfig()
+			return d.Type(code)
+		}
+		a.leaveTypes.cfg, a.leaveTypes.at = &c, now
+	}
+	return a.leaveTypes.cfg.Type(code)
 }

@@ -228,7 +228,11 @@ func (a *App) renderRequestForm(w http.ResponseWriter, r *http.Request, status i
 // renderRequestFormAt renders the request form posting to action; editing
 // is the id of the request being edited, 0 for a new one.
 func (a *App) renderRequestFormAt(w http.ResponseWriter, r *http.Request, status int, action string, editing int64, f requestForm, ferr error) error {
-	d := requestFormPage{Action: action, Editing: editing, Values: f, Kinds: requestKinds, LeaveTypes: leave.DefaultTypes(), Units: leaveUnitOptions,
+	lc, err := a.db.FindLeaveConfig(r.Context())
+	if err != nil {
+		return err
+	}
+	d := requestFormPage{Action: action, Editing: editing, Values: f, Kinds: requestKinds, LeaveTypes: lc.Offered(), Units: leaveUnitOptions,
 		PunchKinds: punch.Kinds, Locations: []punch.WorkLocation{punch.WorkHome, punch.WorkSatellite}, err: ferr}
 	if ferr != nil {
 		d.Field = web.Detail(ferr).Field
@@ -332,10 +336,8 @@ func (a *App) summary(req approval.Request) string {
 	case req.Leave != nil:
 		l := req.Leave
 		name := l.Type
-		for _, t := range leave.DefaultTypes() {
-			if t.Code == l.Type {
-				name = t.Name
-			}
+		if t, ok := a.leaveType(l.Type); ok {
+			name = t.Name
 		}
 		s := name + " " + l.FromOn.String()
 		if l.ToOn != l.FromOn {
