@@ -7,4 +7,6 @@ var accessLeave = map[string]string{
 	"GET /my/leave":                        "staff",
 	"GET /leave":                           "hr",
 	"POST /leave/grants":                   "hr",
+	"GET /api/v1/leave-settings":           "staff",
+	"PUT /api/v1/leave-settings":           "hr",
 }
