@@ -248,7 +248,7 @@ func (tx *Tx) leaveUses(ctx context.Context, r approval.Request) ([]leave.Use, e
 // staffLeave is what the ledgers of one staff member are built from.
 type staffLeave struct {
 	staff    *kintai.Staff
-	cfg      LeaveConfig
+	cfg      *LeaveConfig
 	settings leave.Settings
 	dayMin   int
 	terms    leave.Terms
@@ -259,14 +259,11 @@ type staffLeave struct {
 	requests          map[int64]approval.Request
 }
 
-// loadStaffLeave reads staffID's grants and leave requests, leaving out
-// request except, with the day length on day.
-func (tx *Tx) loadStaffLeave(ctx context.Context, staffID int64, day kintai.Date, except int64) (*staffLeave, error) {
+// loadStaffLeave reads staffID's grants and leave requests under the
+// entity's leave configuration cfg, leaving out request except, with the
+// day length on day.
+func (tx *Tx) loadStaffLeave(ctx context.Context, cfg *LeaveConfig, staffID int64, day kintai.Date, except int64) (*staffLeave, error) {
 	st, err := tx.FindStaffByID(ctx, staffID)
-	if err != nil {
-		return nil, err
-	}
-	cfg, err := tx.FindLeaveConfig(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -354,7 +351,7 @@ func (tx *Tx) checkLeaveBalance(ctx context.Context, req approval.Request, withP
 	if !balanced && !checkableLimit(t.Limit) {
 		return nil
 	}
-	sl, err := tx.loadStaffLeave(ctx, req.StaffID, l.FromOn, req.ID)
+	sl, err := tx.loadStaffLeave(ctx, &cfg, req.StaffID, l.FromOn, req.ID)
 	if err != nil {
 		return err
 	}
@@ -473,7 +470,11 @@ func (db *DB) StaffLeave(ctx context.Context, staffID int64, asOf kintai.Date) (
 }
 
 func (tx *Tx) staffLeave(ctx context.Context, staffID int64, asOf kintai.Date) (StaffLeave, error) {
-	sl, err := tx.loadStaffLeave(ctx, staffID, asOf, 0)
+	cfg, err := tx.FindLeaveConfig(ctx)
+	if err != nil {
+		return StaffLeave{}, err
+	}
+	sl, err := tx.loadStaffLeave(ctx, &cfg, staffID, asOf, 0)
 	if err != nil {
 		return StaffLeave{}, err
 	}

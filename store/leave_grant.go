@@ -78,7 +78,7 @@ func (tx *Tx) GrantAnnualLeave(ctx context.Context, year int) (AnnualGrantRun, e
 		if start.After(to) || start.After(reach) || (!st.AppointmentEndsOn.IsZero() && st.AppointmentEndsOn.Before(from)) {
 			continue // not (yet) in service that year
 		}
-		g, c, err := tx.grantAnnual(ctx, st, s, year, from, to, start)
+		g, c, err := tx.grantAnnual(ctx, st, &cfg, year, from, to, start)
 		if err != nil {
 			return run, fmt.Errorf("staff %s: %w", st.StaffNo, err)
 		}
@@ -104,7 +104,8 @@ func (tx *Tx) yearGranted(ctx context.Context, staffID int64, year int, carried 
 	return n > 0, err
 }
 
-func (tx *Tx) grantAnnual(ctx context.Context, st *kintai.Staff, s leave.Settings, year int, from, to, start kintai.Date) (own, carried *LeaveGrant, err error) {
+func (tx *Tx) grantAnnual(ctx context.Context, st *kintai.Staff, cfg *LeaveConfig, year int, from, to, start kintai.Date) (own, carried *LeaveGrant, err error) {
+	s := cfg.Settings
 	done, err := tx.yearGranted(ctx, st.ID, year, false)
 	if err != nil || done {
 		return nil, nil, err
@@ -113,7 +114,7 @@ func (tx *Tx) grantAnnual(ctx context.Context, st *kintai.Staff, s leave.Setting
 	if ok, err := tx.yearGranted(ctx, st.ID, year, true); err != nil {
 		return nil, nil, err
 	} else if !ok {
-		sl, err := tx.loadStaffLeave(ctx, st.ID, from.AddDays(-1), 0)
+		sl, err := tx.loadStaffLeave(ctx, cfg, st.ID, from.AddDays(-1), 0)
 		if err != nil {
 			return nil, nil, err
 		}

@@ -138,8 +138,7 @@ func (tx *Tx) SaveLeaveConfig(ctx context.Context, c *LeaveConfig) error {
 		string(ss), string(ts), instant(tx.Now)); err != nil {
 		return fmt.Errorf("leave settings: %w", err)
 	}
-	now := kintai.DateOf(tx.Now, time.UTC)
-	if err := tx.markStale(ctx, nil, kintai.NewDate(now.Year, now.Month-1, 1), kintai.Date{}); err != nil {
+	if err := tx.markStale(ctx, nil, lastMonthStart(tx.Now), kintai.Date{}); err != nil {
 		return err
 	}
 	var b any

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"time"
 
 	"kintai"
 )
@@ -143,8 +142,7 @@ func (tx *Tx) UpdateOrgUnit(ctx context.Context, u *kintai.OrgUnit) error {
 		// A unit inherits its cap profile (自律/他律) from above: moved,
 		// its staff's results from the month before this one change, as
 		// with a rule-settings change. Rare enough to mark everyone.
-		now := kintai.DateOf(tx.Now, time.UTC)
-		if err := tx.markStale(ctx, nil, kintai.NewDate(now.Year, now.Month-1, 1), kintai.Date{}); err != nil {
+		if err := tx.markStale(ctx, nil, lastMonthStart(tx.Now), kintai.Date{}); err != nil {
 			return err
 		}
 	}

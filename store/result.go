@@ -176,6 +176,15 @@ func (db *DB) FindMonthResults(ctx context.Context, f ResultFilter) ([]MonthResu
 	return out, rows.Err()
 }
 
+// lastMonthStart is the first day of the month before now's: settings
+// and master data without validity dates change results from there on,
+// earlier months keeping the figures they were paid on until recomputed
+// on purpose (kintai recompute).
+func lastMonthStart(now time.Time) kintai.Date {
+	d := kintai.DateOf(now, time.UTC)
+	return kintai.NewDate(d.Year, d.Month-1, 1)
+}
+
 // markStale marks stale the stored results of staffIDs (nil: everyone)
 // for the months a change to the days from–to (to zero: open-ended)
 // affects: the months holding them, and the month after to when to lies in

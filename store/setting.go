@@ -81,8 +81,7 @@ func (tx *Tx) SaveRuleSettings(ctx context.Context, s *RuleSettings) error {
 		string(rs), string(cs), instant(tx.Now)); err != nil {
 		return fmt.Errorf("rule settings: %w", err)
 	}
-	now := kintai.DateOf(tx.Now, time.UTC)
-	if err := tx.markStale(ctx, nil, kintai.NewDate(now.Year, now.Month-1, 1), kintai.Date{}); err != nil {
+	if err := tx.markStale(ctx, nil, lastMonthStart(tx.Now), kintai.Date{}); err != nil {
 		return err
 	}
 	var b any

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"time"
 
 	"kintai"
 )
@@ -312,8 +311,7 @@ func (tx *Tx) UpdateStaff(ctx context.Context, s *kintai.Staff) (changed bool, e
 func (tx *Tx) markStaffStale(ctx context.Context, before, after *kintai.Staff) error {
 	var from kintai.Date
 	if before.OrgUnitID != after.OrgUnitID || before.EmploymentType != after.EmploymentType {
-		now := kintai.DateOf(tx.Now, time.UTC)
-		from = kintai.NewDate(now.Year, now.Month-1, 1)
+		from = lastMonthStart(tx.Now)
 	}
 	earlier := func(d kintai.Date) {
 		if !d.IsZero() && (from.IsZero() || d.Before(from)) {

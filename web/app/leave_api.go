@@ -167,7 +167,7 @@ const leaveTypeTTL = 10 * time.Second
 func (a *App) leaveType(code string) (leave.Type, bool) {
 	a.leaveTypes.Lock()
 	defer a.leaveTypes.Unlock()
-	if now := time.Now(); a.leaveTypes.cfg == nil || now.Sub(a.leaveTypes.at) > leaveTypeTTL {
+	if now := a.cfg.Now(); a.leaveTypes.cfg == nil || now.Sub(a.leaveTypes.at) > leaveTypeTTL {
 		c, err := a.db.FindLeaveConfig(context.Background())
 		if err != nil {
 			slog.Error("leave types", "err", err)

@@ -78,16 +78,12 @@ func (a *App) startMail() {
 func (a *App) mailLoop(stop <-chan struct{}) {
 	t := time.NewTicker(a.mailer.cfg.Interval)
 	defer t.Stop()
+	// ctx ends a send in progress when the app stops.
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go func() { <-stop; cancel() }()
 	var purged kintai.Date
 	for {
-		ctx, cancel := context.WithCancel(context.Background())
-		go func() {
-			select {
-			case <-stop:
-			case <-ctx.Done():
-			}
-			cancel()
-		}()
 		if _, err := a.sendMail(ctx); err != nil && ctx.Err() == nil {
 			slog.Error("mail outbox", "err", err)
 		}
@@ -98,7 +94,6 @@ func (a *App) mailLoop(stop <-chan struct{}) {
 				purged = today
 			}
 		}
-		cancel()
 		select {
 		case <-stop:
 			return
