@@ -1139,7 +1139,10 @@ func (r *recompute) write(ctx context.Context, mds []*monthData, deferred map[ki
 			var changed []int64
 			prevIdx := monthIndex(md.month)
 			for _, row := range md.rows {
-				if p, ok := md.prev[row.staffID][prevIdx]; ok && (p.overtime != row.overtime || p.restDesignated != row.restDesignated) {
+				// A month computed for the first time, late, counts as a
+				// change from nothing.
+				p := md.prev[row.staffID][prevIdx]
+				if p.overtime != row.overtime || p.restDesignated != row.restDesignated {
 					changed = append(changed, row.staffID)
 				}
 			}

@@ -606,3 +606,64 @@ func TestStaffChangeMarksStale(t *testing.T) {
 		stale("a section moved", []int64{w.regular.ID})
 	})
 }
+
+// TestLateMonthEntersLaterCaps computes November, then a late October:
+// October's overtime, though it had no result before, enters November's
+// averages.
+func TestLateMonthEntersLaterCaps(t *testing.T) {
+	afterNovember := time.Date(2026, 12, 10, 12, 0, 0, 0, tokyo)
+	storetest.Each(t, storetest.NewClock(afterNovember).Now, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		w := seedRules(t, db)
+		d := kintai.NewDate
+		month := func(m time.Month, out int) []stamp {
+			var stamps []stamp
+			for day := d(2026, m, 1); day.Month == m; day = day.AddDays(1) {
+				if wd := day.Weekday(); wd != time.Saturday && wd != time.Sunday {
+					stamps = append(stamps, stamp{punch.ClockIn, day, 830}, stamp{punch.ClockOut, day, out})
+				}
+			}
+			return stamps
+		}
+		settle := func() {
+			t.Helper()
+			for range 3 {
+				if _, err := db.RecomputeStale(ctx, opts(afterNovember)); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if marks, punches, _ := db.StaleCount(ctx); marks != 0 || punches != 0 {
+				t.Fatalf("StaleCount = %d, %d after three runs, want nothing stale", marks, punches)
+			}
+		}
+		result := func(m time.Month) *store.MonthResult {
+			t.Helper()
+			r, err := db.FindMonthResult(ctx, w.regular.ID, d(2026, m, 1))
+			if err != nil {
+				t.Fatal(err)
+			}
+			return r
+		}
+		doctor80 := func(r *store.MonthResult) bool {
+			return slices.ContainsFunc(r.Alerts, func(a rules.Alert) bool { return a.Code == rules.AlertDoctor80 })
+		}
+
+		importStamps(t, db, w.regular.ID, month(time.November, 2115)...)
+		settle()
+		nov := result(time.November)
+		if nov.Totals.OvertimeMin >= 100*60 || doctor80(nov) {
+			t.Fatalf("November alone: %d min of overtime, alerts %+v; want under 100 h and no doctor_80", nov.Totals.OvertimeMin, nov.Alerts)
+		}
+
+		// October arrives late, with overtime until 23:15.
+		importStamps(t, db, w.regular.ID, month(time.October, 2315)...)
+		settle()
+		oct := result(time.October)
+		if avg := (oct.Totals.OvertimeMin + nov.Totals.OvertimeMin) / 2; avg <= 80*60 {
+			t.Fatalf("October %d min and November %d min average %d, want over 80 h for this test", oct.Totals.OvertimeMin, nov.Totals.OvertimeMin, avg)
+		}
+		if nov = result(time.November); !doctor80(nov) {
+			t.Errorf("November after a late October averaging over 80 h: alerts %+v, want doctor_80", nov.Alerts)
+		}
+	})
+}
