@@ -35,6 +35,7 @@ func TestForecast(t *testing.T) {
 		ot     map[int]int
 		today  int
 		limit  int
+		reach  bool // the cap must stay under limit (100 h 未満)
 		want   kintai.Date
 		wantOK bool
 	}{
@@ -79,6 +80,24 @@ func TestForecast(t *testing.T) {
 			today: 9, limit: 6000,
 		},
 		{
+			// 100 h 未満: 6,000 exactly on the 30th (1,500 + 300 × 15) is over.
+			name: "exactly 100 h on the last day is over", ot: map[int]int{1: 300, 2: 300, 7: 300, 8: 300, 9: 300},
+			today: 9, limit: 6000, reach: true, want: may(30), wantOK: true,
+		},
+		{
+			// The first case's pace reaches 2,700 exactly on the 23rd.
+			name: "reaching a cap that must stay under is over", ot: map[int]int{1: 180, 2: 180, 7: 180, 8: 180, 9: 180},
+			today: 9, limit: 2700, reach: true, want: may(23), wantOK: true,
+		},
+		{
+			name: "already at 100 h", ot: map[int]int{1: 3000, 2: 2000, 7: 1000},
+			today: 8, limit: 6000, reach: true, want: may(7), wantOK: true,
+		},
+		{
+			name: "already at 45 h is not yet over", ot: map[int]int{1: 1500, 2: 1200},
+			today: 2, limit: 2700, want: may(7), wantOK: true,
+		},
+		{
 			name: "one minute under the total passes on the last day", ot: map[int]int{1: 300, 2: 300, 7: 300, 8: 300, 9: 300},
 			today: 9, limit: 5999, want: may(30), wantOK: true,
 		},
@@ -86,9 +105,10 @@ func TestForecast(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			today := may(tt.today)
-			got, ok := Forecast(forecastMay(tt.ot), today, tt.limit)
+			c := MonthCap{Min: tt.limit, Reach: tt.reach}
+			got, ok := Forecast(forecastMay(tt.ot), today, c)
 			if got != tt.want || ok != tt.wantOK {
-				t.Errorf("Forecast(%v, %s, %d) = %s, %v, want %s, %v", tt.ot, today, tt.limit, got, ok, tt.want, tt.wantOK)
+				t.Errorf("Forecast(%v, %s, %+v) = %s, %v, want %s, %v", tt.ot, today, c, got, ok, tt.want, tt.wantOK)
 			}
 		})
 	}
@@ -116,10 +136,32 @@ func TestForecastMessage(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			ja, en := ForecastMessage(may(tt.day), tt.limit)
+			ja, en := ForecastMessage(may(tt.day), MonthCap{Min: tt.limit})
 			if ja != tt.ja || en != tt.en {
 				t.Errorf("ForecastMessage(%d, %d) = %q, %q, want %q, %q", tt.day, tt.limit, ja, en, tt.ja, tt.en)
 			}
 		})
+	}
+}
+
+func TestForecastMessageReach(t *testing.T) {
+	ja, en := ForecastMessage(may(21), MonthCapOf(CapHeteronomous))
+	if ja != "このペースでは21日に100時間に達します" || en != "At this pace, 100 h is reached on the 21st" {
+		t.Errorf("ForecastMessage(21, 他律) = %q, %q", ja, en)
+	}
+}
+
+func TestMonthCapOf(t *testing.T) {
+	for _, tt := range []struct {
+		p    CapProfile
+		want MonthCap
+	}{
+		{CapAutonomous, MonthCap{Min: 45 * 60}},
+		{CapLabor36, MonthCap{Min: 45 * 60}},
+		{CapHeteronomous, MonthCap{Min: 100 * 60, Reach: true}},
+	} {
+		if got := MonthCapOf(tt.p); got != tt.want {
+			t.Errorf("MonthCapOf(%s) = %+v, want %+v", tt.p, got, tt.want)
+		}
 	}
 }

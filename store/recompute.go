@@ -1053,7 +1053,7 @@ func (r *recompute) computeStaff(md *monthData, st *staffRow, punches []punch.Pu
 	alerts := rules.CheckCaps(s, capMonths)
 	var forecast kintai.Date
 	if MonthOf(r.today) == md.month {
-		if d, ok := rules.Forecast(days, r.today, MonthLimitMin(profile)); ok {
+		if d, ok := rules.Forecast(days, r.today, rules.MonthCapOf(profile)); ok {
 			forecast = d
 		}
 	}

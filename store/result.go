@@ -29,21 +29,12 @@ type MonthResult struct {
 	Alerts     []rules.Alert `json:"alerts"`
 	AlertLevel string        `json:"alert_level"`
 	// ForecastOn is, for the month in progress, the day the month's
-	// overtime passes the monthly cap at its pace so far (rules.Forecast);
-	// zero when it does not.
+	// overtime goes over the monthly cap (rules.MonthCapOf) at its pace so
+	// far (rules.Forecast); zero when it does not.
 	ForecastOn       kintai.Date `json:"forecast_on,omitzero"`
 	ForecastLimitMin int         `json:"forecast_limit_min,omitempty"`
 	// Days are the daily results (日次実績); left out of team lists.
 	Days []rules.DayResult `json:"days,omitempty"`
-}
-
-// MonthLimitMin returns the monthly overtime cap of profile that the
-// forecast looks at: 100 h for heteronomous departments, else 45 h.
-func MonthLimitMin(p rules.CapProfile) int {
-	if p == rules.CapHeteronomous {
-		return 100 * 60
-	}
-	return 45 * 60
 }
 
 // alertRank orders alert levels by gravity.
@@ -97,7 +88,7 @@ func scanResult(sc interface{ Scan(...any) error }, withDays bool) (MonthResult,
 	}
 	t.Year, t.Month = r.Month.Year, r.Month.Month
 	if !r.ForecastOn.IsZero() {
-		r.ForecastLimitMin = MonthLimitMin(r.Profile)
+		r.ForecastLimitMin = rules.MonthCapOf(r.Profile).Min
 	}
 	for _, f := range []struct {
 		name string

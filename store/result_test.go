@@ -335,7 +335,7 @@ func TestMonthAlertsAndForecast(t *testing.T) {
 		if r.AlertLevel != rules.LevelNotice || len(r.Alerts) == 0 || r.Alerts[0].Code != rules.AlertMonth45 {
 			t.Errorf("alerts = %+v (level %q), want a month_45 notice", r.Alerts, r.AlertLevel)
 		}
-		want, ok := rules.Forecast(r.Days, d(2026, 11, 16), 45*60)
+		want, ok := rules.Forecast(r.Days, d(2026, 11, 16), rules.MonthCapOf(rules.CapAutonomous))
 		if !ok || r.ForecastOn != want || r.ForecastLimitMin != 45*60 {
 			t.Errorf("forecast = %v (limit %d), want %v against 45 h", r.ForecastOn, r.ForecastLimitMin, want)
 		}

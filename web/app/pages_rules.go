@@ -211,12 +211,12 @@ type monthSource struct {
 	Punches  []punch.Punch
 	Holidays map[kintai.Date]calendar.Day
 	Alerts   []rules.Alert
-	// Forecast is the day the month's overtime is projected to pass
-	// ForecastLimitMin, if it is.
-	Forecast         kintai.Date
-	ForecastLimitMin int
-	ComputedAt       time.Time
-	ShowAmounts      bool
+	// Forecast is the day the month's overtime is projected to go over
+	// ForecastCap, if it is.
+	Forecast    kintai.Date
+	ForecastCap rules.MonthCap
+	ComputedAt  time.Time
+	ShowAmounts bool
 	// Self is set when the staff member is looking at their own month.
 	Self bool
 }
@@ -397,7 +397,7 @@ func buildMonth(src monthSource) monthView {
 	}
 	v.Alerts = alertLines(src.Alerts)
 	if !src.Forecast.IsZero() {
-		v.Forecast, v.ForecastEN = rules.ForecastMessage(src.Forecast, src.ForecastLimitMin)
+		v.Forecast, v.ForecastEN = rules.ForecastMessage(src.Forecast, src.ForecastCap)
 	}
 	return v
 }
@@ -465,7 +465,7 @@ type teamSource struct {
 	Result   *rules.MonthResult // nil: not computed
 	Alerts   []rules.Alert
 	Forecast kintai.Date // zero: no forecast
-	LimitMin int
+	Cap      rules.MonthCap
 }
 
 // teamLine is one line of the team page.
@@ -502,7 +502,7 @@ func buildTeam(srcs []teamSource, byOvertime bool) []teamLine {
 			row.overtime = r.OvertimeMin
 		}
 		if !s.Forecast.IsZero() {
-			row.Forecast, row.ForecastEN = rules.ForecastMessage(s.Forecast, s.LimitMin)
+			row.Forecast, row.ForecastEN = rules.ForecastMessage(s.Forecast, s.Cap)
 		}
 		rows = append(rows, row)
 	}
@@ -1950,7 +1950,7 @@ func (a *App) pageMonth(w http.ResponseWriter, r *http.Request) error {
 	src.ShowAmounts = self || id.actor.Can(kintai.RoleHR, target.OrgUnitID, tree)
 	if res != nil {
 		src.Result, src.Days, src.Alerts, src.ComputedAt = &res.Totals, res.Days, res.Alerts, res.ComputedAt
-		src.Forecast, src.ForecastLimitMin = res.ForecastOn, res.ForecastLimitMin
+		src.Forecast, src.ForecastCap = res.ForecastOn, rules.MonthCapOf(res.Profile)
 	}
 	units, err := a.db.FindOrgUnits(ctx)
 	if err != nil {
@@ -2042,7 +2042,7 @@ func (a *App) pageTeamMonth(w http.ResponseWriter, r *http.Request) error {
 		src := teamSource{Staff: s, Unit: names[s.OrgUnitID].Name}
 		if res := byStaff[s.ID]; res != nil {
 			src.Result, src.Alerts = &res.Totals, res.Alerts
-			src.Forecast, src.LimitMin = res.ForecastOn, res.ForecastLimitMin
+			src.Forecast, src.Cap = res.ForecastOn, rules.MonthCapOf(res.Profile)
 			// Each count is of people, whatever their number of alerts.
 			levels := map[string]bool{}
 			for _, al := range res.Alerts {

@@ -685,7 +685,7 @@ func (a *App) apiGetMonth(w http.ResponseWriter, r *http.Request) error {
 	}
 	out := monthReply{MonthResult: *res}
 	if !res.ForecastOn.IsZero() {
-		out.ForecastMessage, out.ForecastMessageEn = rules.ForecastMessage(res.ForecastOn, res.ForecastLimitMin)
+		out.ForecastMessage, out.ForecastMessageEn = rules.ForecastMessage(res.ForecastOn, rules.MonthCapOf(res.Profile))
 	}
 	web.WriteJSON(w, http.StatusOK, out)
 	return nil
