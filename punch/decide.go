@@ -27,10 +27,6 @@ type Policy struct {
 	// unverifiable week-old record should go through a correction request.
 	// Default 7 days.
 	MaxDelay time.Duration
-	// DayBoundary is the local time of day before which a punch with no
-	// matching shift belongs to the previous business day (日替わり時刻).
-	// Default 05:00. See BusinessDay.
-	DayBoundary time.Duration
 }
 
 // DefaultPolicy returns the default settings.
@@ -40,7 +36,6 @@ func DefaultPolicy() Policy {
 		MaxSkew:        5 * time.Minute,
 		BatchMax:       1000,
 		MaxDelay:       7 * 24 * time.Hour,
-		DayBoundary:    5 * time.Hour,
 	}
 }
 
@@ -53,8 +48,6 @@ func (p Policy) Validate() error {
 		return kintai.Invalid("batch_max", "一括送信の上限件数は1以上で指定してください。", "batch_max must be at least 1.")
 	case p.MaxDelay <= 0:
 		return kintai.Invalid("max_delay", "遅延送信の受付期間は正の値で指定してください。", "max_delay must be positive.")
-	case p.DayBoundary < 0 || p.DayBoundary >= 24*time.Hour:
-		return kintai.Invalid("day_boundary", "日替わり時刻は0:00〜23:59で指定してください。", "day_boundary must be between 00:00 and 23:59.")
 	}
 	return nil
 }
@@ -126,7 +119,9 @@ func ErrKeyConflict() *kintai.Error {
 // Decide turns a validated client input into the punch to store, or refuses
 // it. receivedAt is the server's receive time; delayed is set for punches
 // from an offline batch; site is the geofence of in.SiteID (nil if the site
-// has none or there is no site); sched may be nil.
+// has none or there is no site); the business day is
+// BusinessDay(At, loc, sched, boundary), boundary being the entity's
+// day_boundary_min setting; sched may be nil.
 //
 // The time a punch counts for (Punch.At) is the receive time for a live
 // punch: the server's clock is authoritative and the device's is only kept,
@@ -148,7 +143,7 @@ func ErrKeyConflict() *kintai.Error {
 // plain EINVALID *kintai.Error. Decide stores DeviceAt in UTC to the
 // millisecond, ReceivedAt in UTC to the microsecond, and an empty work
 // location as WorkOffice.
-func Decide(in Input, receivedAt time.Time, delayed bool, site *Fence, p Policy, loc *time.Location, sched Schedule) (Punch, error) {
+func Decide(in Input, receivedAt time.Time, delayed bool, site *Fence, p Policy, loc *time.Location, boundary time.Duration, sched Schedule) (Punch, error) {
 	if receivedAt.IsZero() || loc == nil {
 		return Punch{}, errors.New("punch.Decide: zero receive time or nil location")
 	}
@@ -185,7 +180,7 @@ func Decide(in Input, receivedAt time.Time, delayed bool, site *Fence, p Policy,
 			pu.Flags = append(pu.Flags, FlagLargeSkew)
 		}
 	}
-	pu.BusinessDay = BusinessDay(pu.At, loc, sched, p.DayBoundary)
+	pu.BusinessDay = BusinessDay(pu.At, loc, sched, boundary)
 
 	if in.Method == MethodMobile && site != nil && !pu.WorkLocation.OffSite() {
 		switch {
@@ -212,7 +207,8 @@ func Decide(in Input, receivedAt time.Time, delayed bool, site *Fence, p Policy,
 // may not be after receivedAt. in.Method must be MethodManual. The caller
 // checks that the corrected punch belongs to the same staff member and that
 // the month is still open. Manual punches get no geofence or skew checks.
-func Manual(in Input, at, receivedAt time.Time, correctsID int64, p Policy, loc *time.Location, sched Schedule) (Punch, error) {
+// The business day is found as by Decide.
+func Manual(in Input, at, receivedAt time.Time, correctsID int64, loc *time.Location, boundary time.Duration, sched Schedule) (Punch, error) {
 	if receivedAt.IsZero() || loc == nil {
 		return Punch{}, errors.New("punch.Manual: zero receive time or nil location")
 	}
@@ -242,7 +238,7 @@ func Manual(in Input, at, receivedAt time.Time, correctsID int64, p Policy, loc 
 	if pu.DeviceAt != nil {
 		pu.SkewMS = pu.DeviceAt.Sub(pu.ReceivedAt).Milliseconds()
 	}
-	pu.BusinessDay = BusinessDay(pu.At, loc, sched, p.DayBoundary)
+	pu.BusinessDay = BusinessDay(pu.At, loc, sched, boundary)
 	return pu, nil
 }
 

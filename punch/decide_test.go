@@ -97,7 +97,7 @@ func TestDecide(t *testing.T) {
 				tt.policy(&p)
 			}
 			w := tt.want
-			got, err := Decide(in, received, tt.delayed, tt.site, p, tokyo, sched)
+			got, err := Decide(in, received, tt.delayed, tt.site, p, tokyo, 5*time.Hour, sched)
 			if w.code != "" {
 				var e *kintai.Error
 				if !errors.As(err, &e) || e.Code != w.code || RefusalReason(err) != w.reason || e.Field != w.field || e.Message == "" || e.MessageEN == "" {
@@ -147,7 +147,7 @@ func TestDecideBusinessDay(t *testing.T) {
 			if !tt.device.IsZero() {
 				in.DeviceAt = &tt.device
 			}
-			got, err := Decide(in, tt.received, tt.delayed, nil, DefaultPolicy(), tokyo, tt.sched)
+			got, err := Decide(in, tt.received, tt.delayed, nil, DefaultPolicy(), tokyo, 5*time.Hour, tt.sched)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -163,7 +163,7 @@ func TestDecideRecord(t *testing.T) {
 	device := jst(2025, 4, 1, 8, 29).Add(1234567 * time.Nanosecond)
 	in.DeviceAt = &device
 	received := jst(2025, 4, 1, 8, 30).Add(1500 * time.Nanosecond)
-	got, err := Decide(in, received, false, nil, DefaultPolicy(), tokyo, nil)
+	got, err := Decide(in, received, false, nil, DefaultPolicy(), tokyo, 5*time.Hour, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -188,10 +188,10 @@ func TestDecideRecord(t *testing.T) {
 		t.Error("Decide shares the caller's DeviceAt pointer")
 	}
 
-	if _, err := Decide(in, time.Time{}, false, nil, DefaultPolicy(), tokyo, nil); kintai.ErrorCode(err) != kintai.EINTERNAL {
+	if _, err := Decide(in, time.Time{}, false, nil, DefaultPolicy(), tokyo, 5*time.Hour, nil); kintai.ErrorCode(err) != kintai.EINTERNAL {
 		t.Errorf("Decide with zero receive time = %v, want an internal error", err)
 	}
-	if _, err := Decide(in, received, false, nil, DefaultPolicy(), nil, nil); kintai.ErrorCode(err) != kintai.EINTERNAL {
+	if _, err := Decide(in, received, false, nil, DefaultPolicy(), nil, 5*time.Hour, nil); kintai.ErrorCode(err) != kintai.EINTERNAL {
 		t.Errorf("Decide with nil location = %v, want an internal error", err)
 	}
 }
@@ -222,7 +222,7 @@ func TestManual(t *testing.T) {
 			if tt.edit != nil {
 				tt.edit(&in)
 			}
-			got, err := Manual(in, tt.at, received, tt.correctsID, DefaultPolicy(), tokyo, nil)
+			got, err := Manual(in, tt.at, received, tt.correctsID, tokyo, 5*time.Hour, nil)
 			if tt.wantField != "" {
 				var e *kintai.Error
 				if !errors.As(err, &e) || e.Code != kintai.EINVALID || e.Field != tt.wantField {
@@ -244,7 +244,7 @@ func TestPolicy(t *testing.T) {
 	if err := DefaultPolicy().Validate(); err != nil {
 		t.Fatalf("DefaultPolicy().Validate() = %v", err)
 	}
-	want := Policy{MaxSkew: 5 * time.Minute, BatchMax: 1000, MaxDelay: 7 * 24 * time.Hour, DayBoundary: 5 * time.Hour}
+	want := Policy{MaxSkew: 5 * time.Minute, BatchMax: 1000, MaxDelay: 7 * 24 * time.Hour}
 	if diff := cmp.Diff(want, DefaultPolicy()); diff != "" {
 		t.Errorf("DefaultPolicy() mismatch (-want +got):\n%s", diff)
 	}
@@ -256,9 +256,6 @@ func TestPolicy(t *testing.T) {
 		{"zero skew", func(p *Policy) { p.MaxSkew = 0 }, "max_skew"},
 		{"zero batch", func(p *Policy) { p.BatchMax = 0 }, "batch_max"},
 		{"negative delay", func(p *Policy) { p.MaxDelay = -time.Hour }, "max_delay"},
-		{"negative boundary", func(p *Policy) { p.DayBoundary = -time.Minute }, "day_boundary"},
-		{"boundary of 24h", func(p *Policy) { p.DayBoundary = 24 * time.Hour }, "day_boundary"},
-		{"boundary at midnight", func(p *Policy) { p.DayBoundary = 0 }, ""},
 		{"refuse outside the fence", func(p *Policy) { p.GeofenceRefuse = true }, ""},
 	}
 	for _, tt := range tests {

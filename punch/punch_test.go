@@ -237,7 +237,7 @@ func TestFingerprint(t *testing.T) {
 	t.Run("stored punch replays", func(t *testing.T) {
 		in := validInput()
 		in.DeviceAt = ptr(in.DeviceAt.Add(123456789 * time.Nanosecond))
-		p, err := Decide(in, jst(2025, 4, 1, 8, 30), false, nil, DefaultPolicy(), tokyo, nil)
+		p, err := Decide(in, jst(2025, 4, 1, 8, 30), false, nil, DefaultPolicy(), tokyo, 5*time.Hour, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -271,7 +271,7 @@ func FuzzValidate(f *testing.F) {
 		}
 		fence := &Fence{Lat: 35.68, Lng: 139.69, RadiusM: 200}
 		for _, delayed := range []bool{false, true} {
-			p, err := Decide(in, time.UnixMilli(1743463800000), delayed, fence, DefaultPolicy(), tokyo, nil)
+			p, err := Decide(in, time.UnixMilli(1743463800000), delayed, fence, DefaultPolicy(), tokyo, 5*time.Hour, nil)
 			if err == nil && p.BusinessDay.IsZero() {
 				t.Fatalf("Decide(%+v) has no business day", in)
 			}

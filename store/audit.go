@@ -65,6 +65,8 @@ var cachedEntities = map[string]bool{
 	"terminal":           true,
 	"work_pattern":       true,
 	"staff_work_pattern": true,
+	"day_shifts":         true,
+	"rule_settings":      true,
 }
 
 // MasterVersion returns the count of committed changes to cached master

@@ -399,20 +399,56 @@ func prefixed(p, cols string) string {
 	return string(out)
 }
 
-// Schedule answers which shift a staff member has on a day from their
-// pattern assignments (it implements punch.Schedule), for deciding which
-// business day a punch belongs to. It knows the patterns' own hours only:
-// fixed and staggered patterns give their Hours on their weekdays; a flex
-// pattern its core time (else its band) on its weekdays; a shift pattern
-// its Hours when it has any (a night-shift roster's usual hours), else no
-// shift, so that the business-day boundary decides.
+// Schedule answers which shift a staff member has on a day (it implements
+// punch.Schedule), for deciding which business day a punch belongs to.
+// A day shift set for the day (勤務割振り: a part-timer's shift, a chosen
+// staggered option, a flex allotment) gives its hours, or no shift when
+// it is Off. Otherwise the pattern's own hours decide: fixed and staggered
+// patterns give their Hours on their weekdays; a flex pattern its core
+// time (else its band) on its weekdays; a shift pattern its Hours when it
+// has any (a night-shift roster's usual hours), else no shift, so that the
+// business-day boundary decides.
+//
+// DayShifts hold the day shifts from ShiftsFrom to ShiftsTo only; Covers
+// tells whether a day's neighbourhood is inside them.
 type Schedule struct {
-	Assignments []PatternAssignment
-	Loc         *time.Location
+	Assignments          []PatternAssignment
+	DayShifts            map[kintai.Date]rules.DayShift
+	ShiftsFrom, ShiftsTo kintai.Date
+	Loc                  *time.Location
+}
+
+// ScheduleWindow is how many days either side of today a Schedule loads
+// day shifts for.
+const ScheduleWindow = 7
+
+// NewSchedule returns the schedule of one staff member with the day
+// shifts of the window around today.
+func NewSchedule(asg []PatternAssignment, shifts []DayShift, today kintai.Date, loc *time.Location) Schedule {
+	s := Schedule{Assignments: asg, Loc: loc, ShiftsFrom: today.AddDays(-ScheduleWindow), ShiftsTo: today.AddDays(ScheduleWindow)}
+	for _, d := range shifts {
+		if s.DayShifts == nil {
+			s.DayShifts = make(map[kintai.Date]rules.DayShift, len(shifts))
+		}
+		s.DayShifts[d.Date] = d.DayShift
+	}
+	return s
+}
+
+// Covers reports whether s knows the day shifts of the days next to day,
+// those a punch on day may belong to.
+func (s Schedule) Covers(day kintai.Date) bool {
+	return !day.AddDays(-1).Before(s.ShiftsFrom) && !day.AddDays(1).After(s.ShiftsTo)
 }
 
 // ShiftOn returns the scheduled start and end instants on day.
 func (s Schedule) ShiftOn(day kintai.Date) (start, end time.Time, ok bool) {
+	if d, set := s.DayShifts[day]; set {
+		if d.Off {
+			return time.Time{}, time.Time{}, false
+		}
+		return s.span(day, d.Hours)
+	}
 	for _, a := range s.Assignments {
 		if !a.Covers(day) {
 			continue
@@ -430,11 +466,16 @@ func (s Schedule) ShiftOn(day kintai.Date) (start, end time.Time, ok bool) {
 				hours = *p.Band
 			}
 		}
-		if hours.EndMin <= hours.StartMin {
-			return time.Time{}, time.Time{}, false
-		}
-		midnight := day.Time(s.Loc)
-		return midnight.Add(time.Duration(hours.StartMin) * time.Minute), midnight.Add(time.Duration(hours.EndMin) * time.Minute), true
+		return s.span(day, hours)
 	}
 	return time.Time{}, time.Time{}, false
+}
+
+// span returns the instants of hours on day; none when the span is empty.
+func (s Schedule) span(day kintai.Date, hours rules.Span) (start, end time.Time, ok bool) {
+	if hours.EndMin <= hours.StartMin {
+		return time.Time{}, time.Time{}, false
+	}
+	midnight := day.Time(s.Loc)
+	return midnight.Add(time.Duration(hours.StartMin) * time.Minute), midnight.Add(time.Duration(hours.EndMin) * time.Minute), true
 }

@@ -242,6 +242,45 @@ func TestScheduleShiftOn(t *testing.T) {
 		{"shift without hours", shiftTestPattern, kintai.NewDate(2026, 10, 5), time.Time{}, time.Time{}, false},
 		{"before the assignment", stdPattern, kintai.NewDate(2025, 12, 31), time.Time{}, time.Time{}, false},
 	}
+	// Day shifts around 10/5 override the pattern.
+	oct5 := kintai.NewDate(2026, 10, 5)
+	withShifts := func(p rules.Pattern) store.Schedule {
+		return store.NewSchedule([]store.PatternAssignment{{Pattern: p, ValidFrom: all}}, []store.DayShift{
+			{Date: oct5, DayShift: rules.DayShift{Hours: rules.Span{StartMin: 780, EndMin: 1140}}},
+			{Date: oct5.AddDays(1), DayShift: rules.DayShift{Off: true}},
+			{Date: oct5.AddDays(2), DayShift: rules.DayShift{Hours: rules.Span{StartMin: 1320, EndMin: 1860}}},
+		}, oct5, loc)
+	}
+	shiftTests := []struct {
+		name       string
+		p          rules.Pattern
+		day        kintai.Date
+		start, end time.Time
+		ok         bool
+	}{
+		{"a part-timer's day shift", shiftTestPattern, oct5, at(2026, 10, 5, 13, 0), at(2026, 10, 5, 19, 0), true},
+		{"a day shift over a fixed weekday", stdPattern, oct5, at(2026, 10, 5, 13, 0), at(2026, 10, 5, 19, 0), true},
+		{"an extra day off", stdPattern, oct5.AddDays(1), time.Time{}, time.Time{}, false},
+		{"a night day shift", shiftTestPattern, oct5.AddDays(2), at(2026, 10, 7, 22, 0), at(2026, 10, 8, 7, 0), true},
+		{"no day shift: the pattern", stdPattern, oct5.AddDays(3), at(2026, 10, 8, 8, 30), at(2026, 10, 8, 17, 15), true},
+	}
+	for _, tt := range shiftTests {
+		t.Run(tt.name, func(t *testing.T) {
+			start, end, ok := withShifts(tt.p).ShiftOn(tt.day)
+			if !start.Equal(tt.start) || !end.Equal(tt.end) || ok != tt.ok {
+				t.Errorf("ShiftOn(%v) = %v, %v, %v; want %v, %v, %v", tt.day, start, end, ok, tt.start, tt.end, tt.ok)
+			}
+		})
+	}
+	s := withShifts(stdPattern)
+	for _, c := range []struct {
+		day  kintai.Date
+		want bool
+	}{{oct5, true}, {oct5.AddDays(6), true}, {oct5.AddDays(7), false}, {oct5.AddDays(-6), true}, {oct5.AddDays(-7), false}} {
+		if got := s.Covers(c.day); got != c.want {
+			t.Errorf("Covers(%v) of a window around %v = %v, want %v", c.day, oct5, got, c.want)
+		}
+	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			start, end, ok := sched(tt.p).ShiftOn(tt.day)

@@ -42,6 +42,26 @@ func findDayShifts(ctx context.Context, q querier, staffID int64, from, to kinta
 	return out, rows.Err()
 }
 
+// FindAllDayShifts returns everyone's day shifts from from to to, by staff
+// member and date.
+func (db *DB) FindAllDayShifts(ctx context.Context, from, to kintai.Date) (map[int64][]DayShift, error) {
+	rows, err := db.query(ctx, `SELECT staff_id, day_on, start_min, end_min, breaks, off FROM day_shifts
+		WHERE day_on >= ? AND day_on <= ? ORDER BY staff_id, day_on`, from, to)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[int64][]DayShift{}
+	for rows.Next() {
+		d, err := scanDayShift(rows)
+		if err != nil {
+			return nil, err
+		}
+		out[d.StaffID] = append(out[d.StaffID], d)
+	}
+	return out, rows.Err()
+}
+
 func scanDayShift(sc interface{ Scan(...any) error }) (DayShift, error) {
 	var d DayShift
 	var breaks string

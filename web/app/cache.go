@@ -136,6 +136,14 @@ func (c *terminalCache) authenticate(ctx context.Context, db *store.DB, tok stri
 type punchee struct {
 	staff    *kintai.Staff
 	schedule store.Schedule
+	// boundary is the entity's business-day boundary (day_boundary_min).
+	boundary time.Duration
+}
+
+// businessDay returns the business day that instant at belongs to for
+// the staff member: the night shift that began yesterday, say.
+func (p *punchee) businessDay(at time.Time) kintai.Date {
+	return punch.BusinessDay(at, p.schedule.Loc, p.schedule, p.boundary)
 }
 
 // punchCaches hold staff, their schedules, site geofences and card
@@ -145,28 +153,66 @@ type punchCaches struct {
 	byNo  genCache[string, int64]
 	sites genCache[int64, *kintai.Site]
 	cards genCache[string, int64] // staff id by card (kiosk_api.go)
+	// boundary holds the one business-day boundary of the rule settings.
+	boundary genCache[struct{}, time.Duration]
 	// warm asks warmLoop to fill the caches in bulk; warmed is closed
 	// when the first fill has ended (/readyz waits for it).
 	warm   chan struct{}
 	warmed chan struct{}
 }
 
-func (a *App) punchee(ctx context.Context, staffID int64) (*punchee, error) {
-	if p, ok := a.punchCache.staff.get(staffID); ok {
+// punchee returns what deciding a punch at instant at needs to know about
+// staffID. The cached schedule holds the day shifts of a window around the
+// day it was loaded; a punch outside it (a correction of last month, or
+// the cache outliving the window) loads the window around at instead.
+func (a *App) punchee(ctx context.Context, staffID int64, at time.Time) (*punchee, error) {
+	day := kintai.DateOf(at, a.cfg.Loc)
+	boundary, err := a.dayBoundary(ctx)
+	if err != nil {
+		return nil, err
+	}
+	p, ok := a.punchCache.staff.get(staffID)
+	if ok && p.schedule.Covers(day) && p.boundary == boundary {
 		return p, nil
 	}
 	gen := a.punchCache.staff.generation()
-	s, err := a.db.FindStaffByID(ctx, staffID)
+	if !ok {
+		s, err := a.db.FindStaffByID(ctx, staffID)
+		if err != nil {
+			return nil, err
+		}
+		asg, err := a.db.FindPatternAssignments(ctx, staffID)
+		if err != nil {
+			return nil, err
+		}
+		p = &punchee{staff: s, schedule: store.Schedule{Assignments: asg}}
+	}
+	shifts, err := a.db.FindDayShifts(ctx, staffID, day.AddDays(-store.ScheduleWindow), day.AddDays(store.ScheduleWindow))
 	if err != nil {
 		return nil, err
 	}
-	asg, err := a.db.FindPatternAssignments(ctx, staffID)
-	if err != nil {
-		return nil, err
+	p = &punchee{staff: p.staff, schedule: store.NewSchedule(p.schedule.Assignments, shifts, day, a.cfg.Loc), boundary: boundary}
+	// Only a window around today is worth keeping.
+	if p.schedule.Covers(kintai.DateOf(a.cfg.Now(), a.cfg.Loc)) {
+		a.punchCache.staff.put(staffID, p, gen)
 	}
-	p := &punchee{staff: s, schedule: store.Schedule{Assignments: asg, Loc: a.cfg.Loc}}
-	a.punchCache.staff.put(staffID, p, gen)
 	return p, nil
+}
+
+// dayBoundary returns the entity's business-day boundary, the rule
+// setting day_boundary_min.
+func (a *App) dayBoundary(ctx context.Context) (time.Duration, error) {
+	if b, ok := a.punchCache.boundary.get(struct{}{}); ok {
+		return b, nil
+	}
+	gen := a.punchCache.boundary.generation()
+	rs, err := a.db.FindRuleSettings(ctx)
+	if err != nil {
+		return 0, err
+	}
+	b := time.Duration(rs.Rules.DayBoundaryMin) * time.Minute
+	a.punchCache.boundary.put(struct{}{}, b, gen)
+	return b, nil
 }
 
 func (a *App) staffIDByNo(ctx context.Context, no string) (int64, error) {
@@ -206,6 +252,7 @@ func (a *App) forgetCaches() {
 	a.punchCache.byNo.clear()
 	a.punchCache.sites.clear()
 	a.punchCache.cards.clear()
+	a.punchCache.boundary.clear()
 	select {
 	case a.punchCache.warm <- struct{}{}:
 	default: // a fill is asked for already
@@ -239,8 +286,8 @@ func (a *App) warmLoop(stop <-chan struct{}) {
 
 // warmCaches loads every staff member appointed today (or ended within
 // the last week: a late punch or a correction) with their pattern
-// assignments, every site and every terminal credential into the punch
-// caches.
+// assignments and the day shifts of the week either side, every site and
+// every terminal credential into the punch caches.
 func (a *App) warmCaches(ctx context.Context) error {
 	gen, noGen, siteGen, termGen := a.punchCache.staff.generation(), a.punchCache.byNo.generation(),
 		a.punchCache.sites.generation(), a.terminals.generation()
@@ -257,7 +304,15 @@ func (a *App) warmCaches(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	shifts, err := a.db.FindAllDayShifts(ctx, today.AddDays(-store.ScheduleWindow), today.AddDays(store.ScheduleWindow))
+	if err != nil {
+		return err
+	}
 	terms, err := a.db.FindTerminalsByCredential(ctx)
+	if err != nil {
+		return err
+	}
+	boundary, err := a.dayBoundary(ctx)
 	if err != nil {
 		return err
 	}
@@ -267,7 +322,7 @@ func (a *App) warmCaches(ctx context.Context) error {
 		if as == nil {
 			as = []store.PatternAssignment{}
 		}
-		a.punchCache.staff.put(s.ID, &punchee{staff: s, schedule: store.Schedule{Assignments: as, Loc: a.cfg.Loc}}, gen)
+		a.punchCache.staff.put(s.ID, &punchee{staff: s, schedule: store.NewSchedule(as, shifts[s.ID], today, a.cfg.Loc), boundary: boundary}, gen)
 		a.punchCache.byNo.put(s.StaffNo, s.ID, noGen)
 	}
 	for i := range sites {

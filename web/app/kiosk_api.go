@@ -542,7 +542,7 @@ func (a *App) batchFace(ctx context.Context, id *identity, in punchInput, receiv
 	// Whatever becomes of it, it must be a punch that could be stored.
 	trial := in.Input
 	trial.StaffID, trial.TerminalID, trial.SiteID = 1, t.ID, t.SiteID
-	if _, err := punch.Decide(trial, received, true, nil, a.cfg.PunchPolicy, a.cfg.Loc, nil); err != nil {
+	if _, err := punch.Decide(trial, received, true, nil, a.cfg.PunchPolicy, a.cfg.Loc, 0, nil); err != nil {
 		return in, nil, err
 	}
 	origin := terminalOrigin(t.ID)
@@ -1178,7 +1178,7 @@ func (a *App) apiDecideFaceReview(w http.ResponseWriter, r *http.Request) error 
 		if err != nil {
 			return err
 		}
-		who, err := a.punchee(ctx, s.ID)
+		who, err := a.punchee(ctx, s.ID, rv.DeviceAt)
 		if err != nil {
 			return err
 		}
@@ -1187,7 +1187,7 @@ func (a *App) apiDecideFaceReview(w http.ResponseWriter, r *http.Request) error 
 		deviceAt := rv.DeviceAt
 		p, err := punch.Manual(punch.Input{ClientKey: rv.ClientKey, StaffID: s.ID, Kind: rv.Kind, Method: punch.MethodManual,
 			DeviceAt: &deviceAt, TerminalID: rv.TerminalID, SiteID: rv.SiteID, Note: rv.Note},
-			rv.DeviceAt, a.cfg.Now(), 0, a.cfg.PunchPolicy, a.cfg.Loc, who.schedule)
+			rv.DeviceAt, a.cfg.Now(), 0, a.cfg.Loc, who.boundary, who.schedule)
 		if err != nil {
 			return err
 		}

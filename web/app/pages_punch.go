@@ -70,13 +70,13 @@ func (a *App) pagePunch(w http.ResponseWriter, r *http.Request) error {
 func (a *App) renderPunch(w http.ResponseWriter, r *http.Request, status int, ferr error) error {
 	me := identityFrom(r.Context()).staff
 	now := a.cfg.Now()
-	who, err := a.punchee(r.Context(), me.ID)
+	who, err := a.punchee(r.Context(), me.ID, now)
 	if err != nil {
 		return err
 	}
 	// The state is that of the business day a punch made now would count
 	// for, so a night shift past midnight still shows 在席.
-	day := punch.BusinessDay(now, a.cfg.Loc, who.schedule, a.cfg.PunchPolicy.DayBoundary)
+	day := who.businessDay(now)
 	punches, err := a.db.FindPunches(r.Context(), store.PunchFilter{StaffIDs: []int64{me.ID}, From: day, To: day})
 	if err != nil {
 		return err

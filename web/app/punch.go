@@ -90,7 +90,7 @@ func (a *App) decidePunch(ctx context.Context, id *identity, in punchInput, rece
 			return rec, kintai.Invalid("terminal_id", "端末IDは端末からの打刻にのみ指定できます。", "terminal_id is for terminal punches only.")
 		}
 	}
-	who, err := a.punchee(ctx, in.StaffID)
+	who, err := a.punchee(ctx, in.StaffID, punchTime(in.Input, received, delayed))
 	if kintai.ErrorCode(err) == kintai.ENOTFOUND {
 		return rec, punch.Refuse(kintai.ENOTFOUND, reasonUnknownStaff, "staff_id", "職員が見つかりません。", "Unknown staff member.")
 	}
@@ -109,7 +109,7 @@ func (a *App) decidePunch(ctx context.Context, id *identity, in punchInput, rece
 	if err != nil {
 		return rec, err
 	}
-	p, err := punch.Decide(in.Input, received, delayed, fence, a.cfg.PunchPolicy, a.cfg.Loc, who.schedule)
+	p, err := punch.Decide(in.Input, received, delayed, fence, a.cfg.PunchPolicy, a.cfg.Loc, who.boundary, who.schedule)
 	if err != nil {
 		return rec, err
 	}
@@ -280,11 +280,11 @@ func (a *App) exceptionsOf(ctx context.Context, punches []punch.Punch) ([]punch.
 		for j < len(punches) && punches[j].StaffID == punches[i].StaffID {
 			j++
 		}
-		who, err := a.punchee(ctx, punches[i].StaffID)
+		who, err := a.punchee(ctx, punches[i].StaffID, now)
 		if err != nil {
 			return nil, err
 		}
-		current := a.businessDay(now, who)
+		current := who.businessDay(now)
 		byDay := map[kintai.Date][]punch.Punch{}
 		var days []kintai.Date
 		for _, p := range punches[i:j] {
@@ -300,12 +300,6 @@ func (a *App) exceptionsOf(ctx context.Context, punches []punch.Punch) ([]punch.
 		i = j
 	}
 	return out, nil
-}
-
-// businessDay returns the business day that instant at belongs to for
-// staff member who: the night shift that began yesterday, say.
-func (a *App) businessDay(at time.Time, who *punchee) kintai.Date {
-	return punch.BusinessDay(at, a.cfg.Loc, who.schedule, a.cfg.PunchPolicy.DayBoundary)
 }
 
 func (a *App) apiListPunches(w http.ResponseWriter, r *http.Request) error {
@@ -450,11 +444,11 @@ func (a *App) presence(r *http.Request, unit int64) ([]presenceRow, error) {
 		if !s.ActiveOn(today) {
 			continue
 		}
-		who, err := a.punchee(r.Context(), s.ID)
+		who, err := a.punchee(r.Context(), s.ID, now)
 		if err != nil {
 			return nil, err
 		}
-		day := a.businessDay(now, who)
+		day := who.businessDay(now)
 		var ps []punch.Punch
 		for _, p := range punch.Sequence(byStaff[s.ID]) {
 			if p.BusinessDay == day {
@@ -488,4 +482,14 @@ func (a *App) apiPresence(w http.ResponseWriter, r *http.Request) error {
 	}
 	web.WriteJSON(w, http.StatusOK, newList(rows))
 	return nil
+}
+
+// punchTime is about when a punch counts, to load the schedule around it
+// before punch.Decide says exactly: the device time of an offline punch,
+// else the receive time.
+func punchTime(in punch.Input, received time.Time, delayed bool) time.Time {
+	if delayed && in.DeviceAt != nil {
+		return *in.DeviceAt
+	}
+	return received
 }

@@ -19,6 +19,7 @@ import (
 
 	"kintai"
 	"kintai/punch"
+	"kintai/rules"
 	"kintai/store"
 	"kintai/web"
 )
@@ -1106,5 +1107,52 @@ func TestPunchAppendOnly(t *testing.T) {
 		if diff := cmp.Diff(*got.Punch, *stored); diff != "" {
 			t.Errorf("punch changed (-before +after):\n%s", diff)
 		}
+	})
+}
+
+// TestPunchDayBoundarySetting: the business day of a punch with no shift
+// follows the stored rule setting day_boundary_min, and a day shift set
+// after the staff member's schedule was cached decides at once.
+func TestPunchDayBoundarySetting(t *testing.T) {
+	onBothDialects(t, func(t *testing.T, f *fixture) {
+		dev := f.as("device")
+		staff := f.staff["staff"]
+		punchAt := func(key string, kind punch.Kind, at time.Time, want kintai.Date) {
+			t.Helper()
+			f.setClock(t, at)
+			status, got := dev.punch(t, cardPunch(key, staff.ID, kind, nil))
+			if status != http.StatusCreated {
+				t.Fatalf("punch %s = %d %+v", key, status, got)
+			}
+			if got.Punch.BusinessDay != want {
+				t.Errorf("%s at %v belongs to %v, want %v", kind, at, got.Punch.BusinessDay, want)
+			}
+		}
+		// 04:30 with no shift: before the default boundary of 05:00.
+		punchAt("b-1", punch.ClockOut, tokyoTime(t, 6, 2, 4, 30), kintai.NewDate(2026, 6, 1))
+		// The entity moves the boundary to 04:00.
+		var rs store.RuleSettings
+		f.decode(t, "admin", "PUT", "/api/v1/rule-settings", map[string]any{"rules": map[string]any{"day_boundary_min": 240}}, &rs)
+		if rs.Rules.DayBoundaryMin != 240 {
+			t.Fatalf("day_boundary_min = %d after the change, want 240", rs.Rules.DayBoundaryMin)
+		}
+		punchAt("b-2", punch.ClockIn, tokyoTime(t, 6, 2, 4, 40), kintai.NewDate(2026, 6, 2))
+		punchAt("b-3", punch.ClockOut, tokyoTime(t, 6, 2, 9, 0), kintai.NewDate(2026, 6, 2))
+
+		// A night shift 22:00–07:00 set for 6/3 as a day shift: its 07:05
+		// clock-out belongs to 6/3, where the boundary alone says 6/4.
+		ctx := context.Background()
+		err := f.db.WithTx(ctx, kintai.Actor{System: true}, func(tx *store.Tx) error {
+			return tx.PutDayShifts(ctx, staff.ID, kintai.NewDate(2026, 6, 3), kintai.NewDate(2026, 6, 3), []store.DayShift{
+				{Date: kintai.NewDate(2026, 6, 3), DayShift: rules.DayShift{Hours: rules.Span{StartMin: 1320, EndMin: 1860}, Breaks: []rules.Span{{StartMin: 1560, EndMin: 1620}}}},
+			})
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		punchAt("b-4", punch.ClockIn, tokyoTime(t, 6, 3, 21, 55), kintai.NewDate(2026, 6, 3))
+		punchAt("b-5", punch.ClockOut, tokyoTime(t, 6, 4, 7, 5), kintai.NewDate(2026, 6, 3))
+		// The next morning has no shift: 07:05 is past the boundary.
+		punchAt("b-6", punch.ClockIn, tokyoTime(t, 6, 5, 7, 5), kintai.NewDate(2026, 6, 5))
 	})
 }
