@@ -44,7 +44,9 @@ type Effect struct {
 	Location  punch.WorkLocation `json:"location,omitempty"`
 	Option    *rules.Span        `json:"option,omitempty"`
 	// Substitute and ForDay: for a rest day, whether it is a 振替日 or a
-	// 代休日 and the day worked it makes up for; for a workday, the 振替日.
+	// 代休日 and the day worked it makes up for; for a workday, the 振替日;
+	// for holiday work, how it is made up and the 振替日 or 代休日 (empty
+	// for a 代休 not designated yet).
 	Substitute SubstituteMode `json:"substitute,omitempty"`
 	ForDay     kintai.Date    `json:"for_day,omitzero"`
 	// A correction punch: its kind and time, and the punch it corrects (0
@@ -96,7 +98,7 @@ func Effects(req Request) []Effect {
 	case KindHolidayWork:
 		if h := req.HolidayWork; h != nil {
 			e := base
-			e.Kind, e.Day, e.Interval, e.Substitute = EffectHolidayWork, h.Day, &rules.Interval{Start: h.Planned.Start, End: h.Planned.End}, h.Substitute
+			e.Kind, e.Day, e.Interval, e.Substitute, e.ForDay = EffectHolidayWork, h.Day, &rules.Interval{Start: h.Planned.Start, End: h.Planned.End}, h.Substitute, h.SubstituteOn
 			add(e)
 			if h.Substitute == SubstituteFurikae && !h.SubstituteOn.IsZero() {
 				w := base

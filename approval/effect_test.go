@@ -50,14 +50,14 @@ func TestEffects(t *testing.T) {
 			with(Effect{Kind: EffectOvertimeResult, Day: day, Interval: ptr(iv(jst(2025, 6, 10, 17, 15), jst(2025, 6, 10, 19, 0)))}),
 		}},
 		{"holiday work with 振替: work day, rest day", approved(KindHolidayWork, nil), []Effect{
-			with(Effect{Kind: EffectHolidayWork, Day: sat, Interval: ptr(iv(jst(2025, 6, 14, 9, 0), jst(2025, 6, 14, 17, 0))), Substitute: SubstituteFurikae}),
+			with(Effect{Kind: EffectHolidayWork, Day: sat, Interval: ptr(iv(jst(2025, 6, 14, 9, 0), jst(2025, 6, 14, 17, 0))), Substitute: SubstituteFurikae, ForDay: sat.AddDays(2)}),
 			with(Effect{Kind: EffectWorkday, Day: sat, Substitute: SubstituteFurikae, ForDay: sat.AddDays(2)}),
 			with(Effect{Kind: EffectRestDay, Day: sat.AddDays(2), Substitute: SubstituteFurikae, ForDay: sat}),
 		}},
 		{"holiday work with 代休 designated", approved(KindHolidayWork, func(r *Request) {
 			r.HolidayWork.Substitute, r.HolidayWork.SubstituteOn = SubstituteDaikyu, sat.AddDays(9)
 		}), []Effect{
-			with(Effect{Kind: EffectHolidayWork, Day: sat, Interval: ptr(iv(jst(2025, 6, 14, 9, 0), jst(2025, 6, 14, 17, 0))), Substitute: SubstituteDaikyu}),
+			with(Effect{Kind: EffectHolidayWork, Day: sat, Interval: ptr(iv(jst(2025, 6, 14, 9, 0), jst(2025, 6, 14, 17, 0))), Substitute: SubstituteDaikyu, ForDay: sat.AddDays(9)}),
 			with(Effect{Kind: EffectRestDay, Day: sat.AddDays(9), Substitute: SubstituteDaikyu, ForDay: sat}),
 		}},
 		{"holiday work with 代休 not yet designated", approved(KindHolidayWork, func(r *Request) {

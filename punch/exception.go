@@ -33,6 +33,10 @@ const (
 	GoOutNotReturned     = "go_out_not_returned"     // 外出 with no 戻り before the next 外出, 退勤 or the day's end
 	PunchAfterClockOut   = "punch_after_clock_out"   // 休憩・外出・戻り after 退勤
 	PunchBeforeClockIn   = "punch_before_clock_in"   // 休憩・外出・戻り before any 出勤
+	// NoShiftSet: punches on a day of a shift or flex pattern with no hours
+	// set; the rules engine reports it (NoShiftException), since only it
+	// knows the patterns.
+	NoShiftSet = "no_shift_set"
 )
 
 var exceptionMessages = map[string][2]string{
@@ -46,6 +50,14 @@ var exceptionMessages = map[string][2]string{
 	GoOutNotReturned:     {"外出後の戻りの打刻がありません。", "Went out with no return."},
 	PunchAfterClockOut:   {"退勤後に休憩・外出の打刻があります。", "Break or go-out punches after clock-out."},
 	PunchBeforeClockIn:   {"出勤前に休憩・外出の打刻があります。", "Break or go-out punches before clock-in."},
+	NoShiftSet:           {"勤務割が未設定の日に打刻があります。勤務割を設定するか、休日勤務の命令を確認してください。", "Punches on a day with no shift set. Set the day's shift or check for a holiday-work order."},
+}
+
+// NoShiftException is the NoShiftSet exception of staffID's punches ids
+// on day.
+func NoShiftException(staffID int64, day kintai.Date, ids []int64) Exception {
+	m := exceptionMessages[NoShiftSet]
+	return Exception{StaffID: staffID, Day: day, Code: NoShiftSet, Message: m[0], MessageEN: m[1], PunchIDs: ids}
 }
 
 // Sequence returns the punches that count, ordered by At (then ID): a

@@ -79,7 +79,8 @@ func ComputeDay(s Settings, in DayInput, staffID int64, loc *time.Location, asOf
 //   - Regular minutes: worked minutes inside the Shift less its breaks. On
 //     a flex day (Shift.Band set): the earliest worked minutes inside Band,
 //     up to the allotment less leave, since flex hours may move within the
-//     band. On Holiday and YearEnd days regular minutes are HolidayPayMin.
+//     band. On Holiday and YearEnd days regular minutes are HolidayPayMin,
+//     unless a 代休日 makes up for them (in.Daikyu).
 //     Rest days have none.
 //   - Workday only: LeaveMin and UnpaidLeaveMin are the Leave clipped to
 //     regular hours (paid first where they overlap). LateMin is regular
@@ -143,6 +144,11 @@ func dayCompute(s Settings, in *DayInput, staffID int64, loc *time.Location, asO
 	}
 	over := !asOf.Before(DayEnd(s, in.Date, shift, loc))
 	r.Exceptions = punch.Exceptions(staffID, in.Date, in.Punches, over)
+	if in.Unallotted && shift == nil {
+		if ids := dayPunchIDs(staffID, in.Date, in.Punches); len(ids) > 0 {
+			r.Exceptions = append(r.Exceptions, punch.NoShiftException(staffID, in.Date, ids))
+		}
+	}
 	rd := dayReadPunches(staffID, in.Date, in.Punches)
 
 	var rsched, fixedBreaks dayTimes
@@ -213,7 +219,7 @@ func dayCompute(s Settings, in *DayInput, staffID int64, loc *time.Location, asO
 	}
 	overtime := worked.minus(regular)
 	r.RegularMin = regular.minutes()
-	if kind == Holiday || kind == YearEnd {
+	if (kind == Holiday || kind == YearEnd) && !in.Daikyu {
 		r.HolidayPayMin = r.RegularMin
 	}
 	r.OvertimeMin = overtime.minutes()
@@ -340,6 +346,17 @@ type dayPunches struct {
 	goOuts   dayTimes // 外出→戻り inside complete sessions
 	open     bool     // a session is still open (no 退勤 yet, or forgotten)
 	openIn   time.Time
+}
+
+// dayPunchIDs returns the ids of staffID's punches of day.
+func dayPunchIDs(staffID int64, day kintai.Date, punches []punch.Punch) []int64 {
+	var ids []int64
+	for _, p := range punch.Sequence(punches) {
+		if p.StaffID == staffID && p.BusinessDay == day {
+			ids = append(ids, p.ID)
+		}
+	}
+	return ids
 }
 
 // dayReadPunches reads punches as punch.Exceptions does, keeping only

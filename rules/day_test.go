@@ -223,6 +223,13 @@ func TestComputeDay(t *testing.T) {
 		{"祝日 worked beyond regular hours", dayWith(dayPlanned(t, fixed, showa, nil), dayPs(showa, in, 8, 30, out, 19, 15)), nil, time.Time{},
 			dayFigures{Kind: Holiday, Scheduled: 465, Worked: 585, Regular: 465, HolidayPay: 465, Break: 60, Overtime: 120, FirstIn: "08:30", LastOut: "19:15",
 				Segments: []daySeg{{"17:15", 120, rest, false, true, false}}}},
+		{"祝日 worked with a 代休日 designated: no 休日給", dayDaikyu(dayWith(dayPlanned(t, fixed, showa, nil), dayPs(showa, in, 8, 30, out, 17, 15))), nil, time.Time{},
+			dayFigures{Kind: Holiday, Scheduled: 465, Worked: 465, Regular: 465, Break: 60, FirstIn: "08:30", LastOut: "17:15"}},
+		{"a shift pattern's day with no shift set and punches", dayUnallotted(dayWith(dayPlanned(t, shiftP, tue, nil), dayPs(tue, in, 9, 0, out, 15, 0))), nil, time.Time{},
+			dayFigures{Kind: RestDay, Worked: 360, Overtime: 360, FirstIn: "09:00", LastOut: "15:00",
+				Segments: []daySeg{{"09:00", 360, rest, false, true, false}}, Exceptions: []string{punch.NoShiftSet}}},
+		{"a shift pattern's day with no shift set and no punches", dayUnallotted(dayPlanned(t, shiftP, tue, nil)), nil, time.Time{},
+			dayFigures{Kind: RestDay}},
 		{"祝日 not worked is no absence", dayPlanned(t, fixed, showa, nil), nil, time.Time{},
 			dayFigures{Kind: Holiday, Scheduled: 465}},
 		{"年末年始 afternoon", dayWith(dayPlanned(t, fixed, yearEnd, nil), dayPs(yearEnd, in, 13, 0, out, 17, 15)), nil, time.Time{},
@@ -339,6 +346,16 @@ func dayWithLeave(in DayInput, l ...Leave) DayInput {
 }
 
 // dayPartTime returns in for a part-timer.
+func dayDaikyu(in DayInput) DayInput {
+	in.Daikyu = true
+	return in
+}
+
+func dayUnallotted(in DayInput) DayInput {
+	in.Unallotted = true
+	return in
+}
+
 func dayPartTime(in DayInput) DayInput {
 	in.PartTime = true
 	return in

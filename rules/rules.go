@@ -120,6 +120,14 @@ type DayInput struct {
 	Telework bool `json:"telework,omitempty"`
 	// Special marks hours under 特例業務 (caps lifted) for the day.
 	Special bool `json:"special,omitempty"`
+	// Daikyu is set on a Holiday or YearEnd day worked under an order
+	// whose 代休日 is designated (勤務時間法 第15条): its regular hours are
+	// made up by the day off, so they are not 休日給.
+	Daikyu bool `json:"daikyu,omitempty"`
+	// Unallotted is set on a day whose pattern allots hours day by day
+	// (shift, flex) when none were set: punches on it are an exception
+	// (NoShiftSet), not silently rest-day work.
+	Unallotted bool `json:"unallotted,omitempty"`
 }
 
 // OvertimeClass is the statutory class of an overtime minute (給与法16条).
@@ -182,7 +190,7 @@ type DayResult struct {
 	// NightRegularMin is regular minutes in the night window (夜勤手当).
 	NightRegularMin int `json:"night_regular_min"`
 	// HolidayPayMin is regular minutes worked on a Holiday or YearEnd day
-	// (休日給).
+	// (休日給), but on a day with a 代休日 (DayInput.Daikyu).
 	HolidayPayMin  int `json:"holiday_pay_min"`
 	LeaveMin       int `json:"leave_min"` // paid leave inside regular hours
 	UnpaidLeaveMin int `json:"unpaid_leave_min"`

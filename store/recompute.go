@@ -637,10 +637,10 @@ func (r *recompute) load(ctx context.Context, month kintai.Date, staffIDs []int6
 	return md, nil
 }
 
-// effectKinds are the request kinds whose approval changes a day's input;
-// corrections are punches already, and orders and results are compared,
-// not computed.
-const effectKinds = `'leave', 'telework', 'staggered'`
+// effectKinds are the request kinds whose approval changes a day's input
+// (holiday work by its 振替 and 代休 days); corrections are punches
+// already, and overtime orders and results are compared, not computed.
+const effectKinds = `'leave', 'telework', 'staggered', 'holiday_work'`
 
 // effectLookback bounds how long before the month a request in force may
 // have been made: the dates of a request live in its payload, so the
@@ -671,10 +671,12 @@ func (md *monthData) loadEffects(ctx context.Context, db *DB, staffIDs []int64) 
 		})
 }
 
-// applyEffects puts a day's approved requests into its input: telework,
-// and leave inside the day's hours (paid as the leave type says for the
+// applyEffects puts a day's approved requests into its input: telework;
+// leave inside the day's hours (paid as the leave type says for the
 // staff member's employment type; unknown types count as paid so that an
-// approved absence is never turned into a deduction silently).
+// old request is never turned into a deduction); and holiday work, which
+// makes punches on a day with no shift set ordered work, and whose
+// designated 代休日 makes up for a 休日's regular hours (no 休日給).
 func applyEffects(in *rules.DayInput, effects []approval.Effect, emp kintai.EmploymentType, types map[string]leave.Type) {
 	for _, e := range effects {
 		switch e.Kind {
@@ -688,8 +690,44 @@ func applyEffects(in *rules.DayInput, effects []approval.Effect, emp kintai.Empl
 			if l, ok := e.Leave(in.Shift, paid); ok {
 				in.Leave = append(in.Leave, l)
 			}
+		case approval.EffectHolidayWork:
+			in.Unallotted = false
+			if e.Substitute == approval.SubstituteDaikyu && !e.ForDay.IsZero() && (in.Kind == rules.Holiday || in.Kind == rules.YearEnd) {
+				in.Daikyu = true
+			}
 		}
 	}
+}
+
+// substituteShift returns the day's hours under an approved 振替 or
+// 代休: the 振替日 or 代休日 has none (Off), and the rest day worked by
+// 振替 becomes a working day with the pattern's hours and breaks, or,
+// for a pattern without hours of its own (shift, flex), the hours
+// ordered.
+func substituteShift(effects []approval.Effect, p rules.Pattern, day kintai.Date, loc *time.Location) (rules.DayShift, bool) {
+	var ordered *rules.Interval
+	workday := false
+	for _, e := range effects {
+		switch e.Kind {
+		case approval.EffectRestDay:
+			return rules.DayShift{Off: true}, true
+		case approval.EffectWorkday:
+			workday = true
+		case approval.EffectHolidayWork:
+			ordered = e.Interval
+		}
+	}
+	if !workday {
+		return rules.DayShift{}, false
+	}
+	if (p.Kind == rules.PatternFixed || p.Kind == rules.PatternStaggered) && p.Hours.EndMin > p.Hours.StartMin {
+		return rules.DayShift{Hours: p.Hours, Breaks: slices.Clone(p.Breaks)}, true
+	}
+	if ordered == nil {
+		return rules.DayShift{}, false
+	}
+	midnight := day.Time(loc)
+	return rules.DayShift{Hours: rules.Span{StartMin: int(ordered.Start.Sub(midnight) / time.Minute), EndMin: int(ordered.End.Sub(midnight) / time.Minute)}}, true
 }
 
 // staggeredShift returns the day's hours chosen by an approved
@@ -1004,6 +1042,8 @@ func (r *recompute) computeStaff(md *monthData, st *staffRow, punches []punch.Pu
 		var ds *rules.DayShift
 		if d, ok := shifts[day]; ok {
 			ds = &d
+		} else if d, ok := substituteShift(effects[day], *p, day, r.loc); ok {
+			ds = &d
 		} else if d, ok := staggeredShift(effects[day], *p); ok {
 			ds = &d
 		}
@@ -1013,6 +1053,7 @@ func (r *recompute) computeStaff(md *monthData, st *staffRow, punches []punch.Pu
 			continue
 		}
 		in.Kind, in.Shift = kind, shift
+		in.Unallotted = ds == nil && (p.Kind == rules.PatternShift || p.Kind == rules.PatternFlex)
 		applyEffects(in, effects[day], st.emp, r.leaveTypes)
 	}
 	results := rules.ComputeDays(s, inputs, st.id, r.loc, r.asOf)

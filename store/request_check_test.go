@@ -414,3 +414,71 @@ func TestRequestInboxPaging(t *testing.T) {
 		}
 	})
 }
+
+// TestSubstituteEffects computes the days of holiday-work orders: under
+// 振替 the Saturday worked is a working day (regular hours, no rest-day
+// overtime) and the Thursday a rest day (no absence); under 代休 the
+// 昭和の日 worked has 休日給 until its 代休日 is designated, and none
+// after, and the 代休日 is a day off.
+func TestSubstituteEffects(t *testing.T) {
+	storetest.Each(t, storetest.NewClock(t0).Now, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		o := seedRequestOrg(t, db)
+		assignStandard(t, db, o.applicant)
+		leader := actorOf(t, db, o.leader)
+		sat, thu, showa, fri := kintai.NewDate(2026, 4, 11), kintai.NewDate(2026, 4, 16), kintai.NewDate(2026, 4, 29), kintai.NewDate(2026, 5, 1)
+		order := func(day, sub kintai.Date, mode approval.SubstituteMode) approval.Request {
+			return create(t, db, leader, approval.Request{Kind: approval.KindHolidayWork, StaffID: o.applicant, HolidayWork: &approval.HolidayWork{Day: day,
+				Planned: rules.Interval{Start: at(day, 8, 30), End: at(day, 17, 15)}, Substitute: mode, SubstituteOn: sub, Reason: "選挙事務"}})
+		}
+		furikae := order(sat, thu, approval.SubstituteFurikae)
+		if furikae.Status != approval.StatusApproved {
+			t.Fatalf("holiday-work order status = %s, want approved", furikae.Status)
+		}
+		daikyu := order(showa, kintai.Date{}, approval.SubstituteDaikyu)
+		importStamps(t, db, o.applicant,
+			stamp{punch.ClockIn, sat, 830}, stamp{punch.ClockOut, sat, 1715},
+			stamp{punch.ClockIn, showa, 830}, stamp{punch.ClockOut, showa, 1715})
+		asOf := time.Date(2026, 5, 20, 12, 0, 0, 0, tokyo)
+		day := func(d kintai.Date) rules.DayResult {
+			t.Helper()
+			for range 3 {
+				if _, err := db.RecomputeStale(ctx, opts(asOf)); err != nil {
+					t.Fatal(err)
+				}
+			}
+			r, err := db.FindMonthResult(ctx, o.applicant, store.MonthOf(d))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, dr := range r.Days {
+				if dr.Date == d {
+					return dr
+				}
+			}
+			t.Fatalf("no result for %s", d)
+			return rules.DayResult{}
+		}
+		if d := day(sat); d.Kind != rules.Workday || d.RegularMin != 465 || d.OvertimeMin != 0 {
+			t.Errorf("Saturday worked under 振替: %s, %d regular, %d overtime; want a working day of 465 regular minutes and no overtime", d.Kind, d.RegularMin, d.OvertimeMin)
+		}
+		if d := day(thu); d.Kind == rules.Workday || d.AbsenceMin != 0 || d.ScheduledMin != 0 {
+			t.Errorf("the 振替日 Thursday: %s, %d scheduled, %d absent; want a rest day", d.Kind, d.ScheduledMin, d.AbsenceMin)
+		}
+		if d := day(showa); d.Kind != rules.Holiday || d.HolidayPayMin != 465 {
+			t.Errorf("昭和の日 worked, no 代休日 yet: %s with %d min of 休日給, want a holiday with 465", d.Kind, d.HolidayPayMin)
+		}
+		if d := day(fri); d.Kind != rules.Workday || d.AbsenceMin != 465 {
+			t.Errorf("Friday 5/1 before it is a 代休日: %s, %d absent; want a working day, absent", d.Kind, d.AbsenceMin)
+		}
+		if err := db.WithTx(ctx, leader, func(tx *store.Tx) error { _, err := tx.DesignateDaikyu(ctx, daikyu.ID, fri); return err }); err != nil {
+			t.Fatalf("DesignateDaikyu: %v", err)
+		}
+		if d := day(showa); d.Kind != rules.Holiday || d.HolidayPayMin != 0 || d.RegularMin != 465 {
+			t.Errorf("昭和の日 with its 代休日: %s, %d regular, %d 休日給; want 465 regular and no 休日給", d.Kind, d.RegularMin, d.HolidayPayMin)
+		}
+		if d := day(fri); d.Kind == rules.Workday || d.AbsenceMin != 0 {
+			t.Errorf("the 代休日 5/1: %s, %d absent; want a day off", d.Kind, d.AbsenceMin)
+		}
+	})
+}
