@@ -203,7 +203,16 @@ const (
 	LeaveDay     LeaveUnit = "day"     // 1日単位
 	LeaveHour    LeaveUnit = "hour"    // 1時間単位
 	LeaveQuarter LeaveUnit = "quarter" // 15分単位
+	// LeaveMorning and LeaveAfternoon are half days (半日単位): the part
+	// of the day's hours before its first break, and after it. The store
+	// sets From and To from the day's hours; the balance counts the
+	// entity's half day (leave.Settings.HalfDays).
+	LeaveMorning   LeaveUnit = "morning"   // 午前半日
+	LeaveAfternoon LeaveUnit = "afternoon" // 午後半日
 )
+
+// HalfDay reports whether u is a morning or an afternoon half day.
+func (u LeaveUnit) HalfDay() bool { return u == LeaveMorning || u == LeaveAfternoon }
 
 // Leave is the payload of a 休暇申請.
 type Leave struct {
@@ -216,7 +225,8 @@ type Leave struct {
 	// is empty or the same day.
 	FromOn kintai.Date `json:"from_on"`
 	ToOn   kintai.Date `json:"to_on"`
-	// From and To bound leave by the hour or quarter hour.
+	// From and To bound leave by the hour or quarter hour, and a half
+	// day (set by the store).
 	From   time.Time `json:"from,omitzero"`
 	To     time.Time `json:"to,omitzero"`
 	Reason string    `json:"reason,omitempty"` // optional for leave

@@ -192,6 +192,16 @@ func validLeave(l *Leave) error {
 		if l.To.Sub(l.From)%(time.Duration(step)*time.Minute) != 0 {
 			return kintai.Invalid("leave.to", "休暇は"+ja+"で申請してください。", "Leave in this unit is taken in "+en+".")
 		}
+	case LeaveMorning, LeaveAfternoon:
+		switch {
+		case !l.ToOn.IsZero() && l.ToOn != l.FromOn:
+			return kintai.Invalid("leave.to_on", "半日単位の休暇は1日ずつ申請してください。", "A half day of leave is one day.")
+		case l.From.IsZero() || l.To.IsZero():
+			return kintai.Invalid("leave.from_on", "半日休暇の時間が勤務時間から決まりません。勤務日を指定してください。", "The half day's hours cannot be told from the day's hours. Choose a working day.")
+		}
+		if err := validInterval("leave.from_on", l.FromOn, rules.Interval{Start: l.From, End: l.To}, "半日休暇の時刻", "The half day's times"); err != nil {
+			return err
+		}
 	default:
 		return kintai.Invalid("leave.unit", "休暇の取得単位を選んでください。", "Choose the unit of leave.")
 	}

@@ -193,20 +193,78 @@ func leaveUnit(u approval.LeaveUnit) leave.Unit {
 		return leave.UnitHour
 	case approval.LeaveQuarter:
 		return leave.UnitQuarterHour
+	case approval.LeaveMorning, approval.LeaveAfternoon:
+		return leave.UnitHalfDay
 	}
 	return leave.UnitDay
+}
+
+// fillHalfDay sets the hours of a half day of leave from the day's hours,
+// whatever a client sent: the morning runs from the start to the first
+// break, the afternoon from the end of that break to the end; a day with
+// no break is split where the entity's morning half day ends
+// (leave.Settings.HalfDays). A day with no hours has no half day.
+func (tx *Tx) fillHalfDay(ctx context.Context, req *approval.Request) error {
+	l := req.Leave
+	if req.Kind != approval.KindLeave || l == nil || !l.Unit.HalfDay() || l.FromOn.IsZero() {
+		return nil
+	}
+	l.From, l.To, l.ToOn = time.Time{}, time.Time{}, l.FromOn
+	kind, shift, err := tx.dayPlan(ctx, req.StaffID, l.FromOn)
+	if err != nil {
+		return err
+	}
+	if shift == nil || kind != rules.Workday {
+		return kintai.Invalid("leave.from_on",
+			fmt.Sprintf("%s は勤務時間の割り振られた勤務日ではないため、半日休暇は申請できません。", l.FromOn),
+			fmt.Sprintf("%s is not a working day with hours, so no half day can be taken.", l.FromOn))
+	}
+	split := rules.Interval{}
+	if len(shift.Breaks) > 0 {
+		split = shift.Breaks[0]
+	} else {
+		cfg, err := tx.FindLeaveConfig(ctx)
+		if err != nil {
+			return err
+		}
+		st, err := tx.FindStaffByID(ctx, req.StaffID)
+		if err != nil {
+			return err
+		}
+		dayMin, _, err := tx.leaveDayMinutes(ctx, st, l.FromOn, cfg.Settings)
+		if err != nil {
+			return err
+		}
+		morning, _ := cfg.Settings.HalfDays(dayMin)
+		at := shift.Start.Add(time.Duration(min(morning, int(shift.End.Sub(shift.Start)/time.Minute)/2)) * time.Minute)
+		split = rules.Interval{Start: at, End: at}
+	}
+	if l.Unit == approval.LeaveMorning {
+		l.From, l.To = shift.Start, split.Start
+	} else {
+		l.From, l.To = split.End, shift.End
+	}
+	return nil
 }
 
 // leaveUses returns the uses of leave request r: one day for each day of
 // leave by the day that is a working day (days off and 休日 are not
 // taken), the minutes between the times for leave by the hour (no per-day
-// cap). A working day is one with regular hours that is not a 休日; for
+// cap), and for a half day halves[0] (morning) or halves[1] (afternoon)
+// minutes, the entity's half day rather than the hours. A working day is one with regular hours that is not a 休日; for
 // staff on shifts whose day is not yet planned (or with no pattern),
 // Monday to Friday outside the holiday calendar.
-func (tx *Tx) leaveUses(ctx context.Context, r approval.Request) ([]leave.Use, error) {
+func (tx *Tx) leaveUses(ctx context.Context, r approval.Request, halves [2]int) ([]leave.Use, error) {
 	l := r.Leave
 	if l == nil {
 		return nil, nil
+	}
+	if l.Unit.HalfDay() {
+		amount := halves[0]
+		if l.Unit == approval.LeaveAfternoon {
+			amount = halves[1]
+		}
+		return []leave.Use{{Date: l.FromOn, Type: l.Type, Unit: leave.UnitHalfDay, Amount: leave.MinutesAmount(amount), RequestID: r.ID}}, nil
 	}
 	if l.Unit != approval.LeaveDay {
 		return []leave.Use{{Date: l.FromOn, Type: l.Type, Unit: leaveUnit(l.Unit),
@@ -279,7 +337,7 @@ func (tx *Tx) loadStaffLeave(ctx context.Context, cfg *LeaveConfig, staffID int6
 		return nil, err
 	}
 	for _, r := range reqs {
-		uses, err := tx.leaveUses(ctx, r)
+		uses, err := tx.leaveUses(ctx, r, sl.halfDays())
 		if err != nil {
 			return nil, err
 		}
@@ -291,6 +349,13 @@ func (tx *Tx) loadStaffLeave(ctx context.Context, cfg *LeaveConfig, staffID int6
 		}
 	}
 	return sl, nil
+}
+
+// halfDays returns the minutes a morning and an afternoon half day of
+// leave count for the staff member.
+func (sl *staffLeave) halfDays() [2]int {
+	m, a := sl.settings.HalfDays(sl.dayMin)
+	return [2]int{m, a}
 }
 
 // ledger returns the ledger of balance b with the approved uses, and the
@@ -355,7 +420,7 @@ func (tx *Tx) checkLeaveBalance(ctx context.Context, req approval.Request, withP
 	if err != nil {
 		return err
 	}
-	uses, err := tx.leaveUses(ctx, req)
+	uses, err := tx.leaveUses(ctx, req, sl.halfDays())
 	if err != nil || len(uses) == 0 {
 		return err
 	}

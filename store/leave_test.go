@@ -8,6 +8,7 @@ import (
 	"kintai"
 	"kintai/approval"
 	"kintai/leave"
+	"kintai/punch"
 	"kintai/store"
 	"kintai/store/storetest"
 )
@@ -210,6 +211,81 @@ func TestAnnualGrantAndCarryOver(t *testing.T) {
 		an := balanceOf(staffLeave(t, db, o.applicant, d(2027, 1, 4)), leave.Annual)
 		if an.Carried != leave.DaysAmount(20) || an.Left != leave.DaysAmount(80) {
 			t.Errorf("2027 balance: carried %v left %v, want 20日 and 80日 (20 carried, 20 own, the seed's 40 that never expire)", an.Carried, an.Left)
+		}
+	})
+}
+
+// TestHalfDayLeave takes half days of annual leave: the hours come from
+// the day's pattern whatever the client sent, the balance counts the
+// entity's half day, a second morning overlaps, and a rest day has none.
+func TestHalfDayLeave(t *testing.T) {
+	storetest.Each(t, storetest.NewClock(t0).Now, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		o := seedRequestOrg(t, db)
+		d := kintai.NewDate
+		var id int64
+		if err := db.WithTx(ctx, kintai.Actor{System: true}, func(tx *store.Tx) error {
+			s := kintai.Staff{StaffNo: "151", Name: "半日 花子", Kana: "ハンニチ", EmploymentType: kintai.Regular, AppointedOn: d(2020, 4, 1), OrgUnitID: o.team}
+			err := tx.CreateStaff(ctx, &s)
+			id = s.ID
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		assignStandard(t, db, id)
+		grantLeave(t, db, leave.Annual, leave.DaysAmount(1), d(2026, 4, 1), id)
+		a := actorOf(t, db, id)
+		mon := d(2026, 10, 5)
+		half := func(unit approval.LeaveUnit, day kintai.Date) approval.Request {
+			// Times a client might send are replaced by the day's.
+			return approval.Request{Kind: approval.KindLeave, Leave: &approval.Leave{Type: "annual", Unit: unit, FromOn: day, From: at(day, 10, 0), To: at(day, 11, 0)}}
+		}
+		am := create(t, db, a, half(approval.LeaveMorning, mon))
+		if l := am.Leave; !l.From.Equal(at(mon, 8, 30)) || !l.To.Equal(at(mon, 12, 0)) || l.ToOn != mon {
+			t.Errorf("morning half day = %v–%v to %v, want 08:30–12:00 on %v", l.From, l.To, l.ToOn, mon)
+		}
+		pm := create(t, db, a, half(approval.LeaveAfternoon, mon.AddDays(1)))
+		if l := pm.Leave; !l.From.Equal(at(mon.AddDays(1), 13, 0)) || !l.To.Equal(at(mon.AddDays(1), 17, 15)) {
+			t.Errorf("afternoon half day = %v–%v, want 13:00–17:15", l.From, l.To)
+		}
+		// 7h45m halves as 232 + 233 minutes: the two make the whole day.
+		an := balanceOf(staffLeave(t, db, id, d(2026, 10, 1)), leave.Annual)
+		if an.Pending != leave.DaysAmount(1) || !an.Left.IsZero() {
+			t.Errorf("after a morning and an afternoon: pending %v left %v, want 1日 and nothing", an.Pending, an.Left)
+		}
+		// Nothing left for a third half day.
+		if _, err := tryCreate(db, a, half(approval.LeaveMorning, mon.AddDays(2))); kintai.ErrorCode(err) != kintai.EINVALID {
+			t.Errorf("a half day over the balance: err = %v, want invalid", err)
+		}
+		// The same morning twice overlaps.
+		grantLeave(t, db, leave.Annual, leave.DaysAmount(1), d(2026, 4, 1), id)
+		if _, err := tryCreate(db, a, half(approval.LeaveMorning, mon)); fieldOf(err) != "leave.from" {
+			t.Errorf("the same morning twice: err = %v (field %q), want invalid leave.from", err, fieldOf(err))
+		}
+		// Saturday has no hours, so no half day.
+		if _, err := tryCreate(db, a, half(approval.LeaveAfternoon, d(2026, 10, 10))); fieldOf(err) != "leave.from_on" {
+			t.Errorf("a half day on a Saturday: err = %v (field %q), want invalid leave.from_on", err, fieldOf(err))
+		}
+		// 病気休暇 is not taken by the half day.
+		sick := half(approval.LeaveMorning, mon.AddDays(3))
+		sick.Leave.Type = leave.CodeSick
+		if _, err := tryCreate(db, a, sick); kintai.ErrorCode(err) != kintai.EINVALID || fieldOf(err) != "leave.unit" {
+			t.Errorf("病気休暇 by the half day: err = %v (field %q), want invalid leave.unit", err, fieldOf(err))
+		}
+		// Approved, the morning is leave in the day's results.
+		if _, _, err := decide(db, actorOf(t, db, o.leader), am.ID, approval.ActionApprove, ""); err != nil {
+			t.Fatal(err)
+		}
+		importStamps(t, db, id, stamp{punch.ClockIn, mon, 1255}, stamp{punch.ClockOut, mon, 1715})
+		if _, err := db.RecomputeMonth(ctx, d(2026, 10, 1), []int64{id}, opts(afterOctober)); err != nil {
+			t.Fatal(err)
+		}
+		r, err := db.FindMonthResult(ctx, id, d(2026, 10, 1))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if day := r.Days[4]; day.Date != mon || day.LeaveMin != 210 || day.AbsenceMin != 0 || day.LateMin != 0 {
+			t.Errorf("%v with a morning off: leave %d, absence %d, late %d; want 210, 0, 0", day.Date, day.LeaveMin, day.AbsenceMin, day.LateMin)
 		}
 	})
 }

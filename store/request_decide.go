@@ -129,10 +129,13 @@ func (tx *Tx) CreateRequest(ctx context.Context, req approval.Request, submit bo
 }
 
 // prepareRequest computes what the store derives for req (the 乖離 of an
-// overtime result) and checks it: checkRequest, then the conflicts with
+// overtime result, the hours of a half day of leave) and checks it: checkRequest, then the conflicts with
 // other records (checkRequestConflicts).
 func (tx *Tx) prepareRequest(ctx context.Context, req *approval.Request, s approval.Settings) error {
 	if err := tx.fillResultGap(ctx, req, s); err != nil {
+		return err
+	}
+	if err := tx.fillHalfDay(ctx, req); err != nil {
 		return err
 	}
 	if err := tx.checkRequest(ctx, *req, s); err != nil {

@@ -32,7 +32,8 @@ type leaveUnitOption struct {
 	Label string
 }
 
-var leaveUnitOptions = []leaveUnitOption{{approval.LeaveDay, "1日単位 (day)"}, {approval.LeaveHour, "時間単位 (hour)"}}
+var leaveUnitOptions = []leaveUnitOption{{approval.LeaveDay, "1日単位 (day)"}, {approval.LeaveMorning, "午前半日 (morning)"},
+	{approval.LeaveAfternoon, "午後半日 (afternoon)"}, {approval.LeaveHour, "時間単位 (hour)"}}
 
 // requestForm is the request form's values, as typed.
 type requestForm struct {
@@ -148,7 +149,10 @@ func (f requestForm) request(loc *time.Location) (approval.Request, error) {
 			}
 		}
 		l := &approval.Leave{Type: f.LeaveType, Unit: approval.LeaveUnit(f.LeaveUnit), FromOn: from, ToOn: to, Reason: f.Reason}
-		if l.Unit != approval.LeaveDay {
+		if l.Unit.HalfDay() {
+			// The hours of a half day are the day's; the store sets them.
+			l.ToOn = from
+		} else if l.Unit != approval.LeaveDay {
 			if l.From, err = clockAt("leave.from", from, f.LeaveStart, loc); err != nil {
 				return req, err
 			}
@@ -342,6 +346,12 @@ func (a *App) summary(req approval.Request) string {
 		s := name + " " + l.FromOn.String()
 		if l.ToOn != l.FromOn {
 			s += "〜" + l.ToOn.String()
+		}
+		switch l.Unit {
+		case approval.LeaveMorning:
+			s += " 午前半日"
+		case approval.LeaveAfternoon:
+			s += " 午後半日"
 		}
 		if !l.From.IsZero() {
 			s += " " + hm(l.From) + "–" + hm(l.To)
