@@ -43,6 +43,10 @@ import (
 //     the same transaction (markStale); staff_id 0 stands for everyone.
 //     Only months with stored results are marked: a month without is
 //     computed when first asked for.
+//   - Time. A result computed while one of its days was in progress keeps
+//     the end of the first such day (provisional_until); once it has come,
+//     the next run or page marks the result stale (markProvisionalDue), so
+//     that a clock-in left open becomes a missing clock-out.
 //
 // A recompute reads outside any write transaction (the SQLite writer is
 // not held while a month is read and computed), then writes in one short
@@ -51,7 +55,8 @@ import (
 // in results_stale, and a master-data change seen through
 // results_watermark.master_gen marks the rows just written stale again.
 // A month's overtime enters the caps of the following months, so a row
-// whose overtime changed marks the staff member's next eleven months stale.
+// whose overtime changed (or that is new) marks the staff member's next
+// eleven months stale.
 
 // RecomputeOptions are the parameters of a recompute.
 type RecomputeOptions struct {
@@ -134,6 +139,9 @@ func (db *DB) RecomputeMonth(ctx context.Context, month kintai.Date, staffIDs []
 // is missing or out of date (StaleStaff), so that a page shows current
 // figures without waiting for the background recompute.
 func (db *DB) EnsureMonthResults(ctx context.Context, month kintai.Date, staffIDs []int64, o RecomputeOptions) error {
+	if err := db.markProvisionalDue(ctx, o.AsOf); err != nil {
+		return err
+	}
 	stale, err := db.StaleStaff(ctx, month, staffIDs)
 	if err != nil || len(stale) == 0 {
 		return err
@@ -164,6 +172,9 @@ func (db *DB) RecomputeStale(ctx context.Context, o RecomputeOptions) (Recompute
 
 func (db *DB) recomputeStale(ctx context.Context, o RecomputeOptions) (RecomputeStats, error) {
 	start := time.Now()
+	if err := db.markProvisionalDue(ctx, o.AsOf); err != nil {
+		return RecomputeStats{}, err
+	}
 	r, err := db.newRecompute(ctx, o)
 	if err != nil {
 		return RecomputeStats{}, err
@@ -1058,6 +1069,14 @@ func (r *recompute) computeStaff(md *monthData, st *staffRow, punches []punch.Pu
 	}
 	results := rules.ComputeDays(s, inputs, st.id, r.loc, r.asOf)
 	first := md.dayIndex[md.month]
+	// The result holds until the first of its days still in progress is
+	// over.
+	var provisional time.Time
+	for i := first; i < len(inputs); i++ {
+		if end := rules.DayEnd(s, inputs[i].Date, inputs[i].Shift, r.loc); end.After(r.asOf) && (provisional.IsZero() || end.Before(provisional)) {
+			provisional = end
+		}
+	}
 	var prevLastOut time.Time
 	for _, d := range results[:first] {
 		if !d.LastOut.IsZero() {
@@ -1120,7 +1139,7 @@ func (r *recompute) computeStaff(md *monthData, st *staffRow, punches []punch.Pu
 		mr.ScheduledMin, mr.WorkedMin, mr.RegularMin, mr.OvertimeMin, mr.Over60Min, mr.NightMin, mr.HolidayPayMin,
 		mr.RestDesignatedMin, mr.SpecialMin, mr.LateMin, mr.EarlyMin, mr.LeaveMin, mr.UnpaidLeaveMin, mr.AbsenceMin,
 		mr.TeleworkDays, mr.ExceptionDays, len(mr.Warnings), gravest(alerts), mr.HourlyYen, mr.AmountYen, forecast,
-		string(categories), string(warnings), string(alertsJSON), string(daysJSON)}
+		string(categories), string(warnings), string(alertsJSON), string(daysJSON), instant(provisional)}
 	return row, nil
 }
 
@@ -1132,7 +1151,7 @@ func nonNilSlice[T any](s []T) []T {
 }
 
 // resultInsertCols is the number of columns of a month_results row.
-const resultInsertCols = 31
+const resultInsertCols = 32
 
 // write stores the rows of mds in one transaction, with the bookkeeping
 // described at the top of this file. deferred are staff-months of a
@@ -1253,12 +1272,15 @@ func (tx *Tx) deleteResults(ctx context.Context, md *monthData) error {
 	return tx.execIn(ctx, `DELETE FROM month_results WHERE month_on = ? AND staff_id IN ({ids})`, []any{md.month}, ids)
 }
 
+// resultWriteColumns are the columns recompute writes.
+const resultWriteColumns = resultColumns + `, days, provisional_until`
+
 // resultUpsert makes a row written by another recompute since this one
 // deleted the month's rows give way: two pages may recompute the same
 // stale month at once.
 var resultUpsert = func() string {
 	var set []string
-	for _, c := range strings.Split(resultColumns+", days", ",") {
+	for _, c := range strings.Split(resultWriteColumns, ",") {
 		if c = strings.TrimSpace(c); c != "staff_id" && c != "month_on" {
 			set = append(set, c+" = excluded."+c)
 		}
@@ -1273,7 +1295,7 @@ func (tx *Tx) insertResults(ctx context.Context, rows []resultRow, now any) erro
 	for len(rows) > 0 {
 		n := min(len(rows), perStatement)
 		if q[n] == "" {
-			q[n] = `INSERT INTO month_results (` + resultColumns + `, days) VALUES ` + valuesList(n, resultInsertCols) + resultUpsert
+			q[n] = `INSERT INTO month_results (` + resultWriteColumns + `) VALUES ` + valuesList(n, resultInsertCols) + resultUpsert
 		}
 		args := make([]any, 0, n*resultInsertCols)
 		for _, row := range rows[:n] {
@@ -1303,6 +1325,27 @@ func (tx *Tx) execIn(ctx context.Context, q string, args []any, ids []int64) err
 		ids = ids[n:]
 	}
 	return nil
+}
+
+// markProvisionalDue marks stale the results whose provisional_until has
+// come by asOf (a day of theirs in progress when they were computed is now
+// over) and clears it, so that each is marked once.
+func (db *DB) markProvisionalDue(ctx context.Context, asOf time.Time) error {
+	if asOf.IsZero() {
+		return nil
+	}
+	var n int
+	if err := db.queryRow(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM month_results WHERE provisional_until <= ? LIMIT 1) due`, instant(asOf)).Scan(&n); err != nil || n == 0 {
+		return err
+	}
+	return db.WithTx(ctx, kintai.Actor{System: true}, func(tx *Tx) error {
+		if _, err := tx.exec(ctx, `INSERT INTO results_stale (staff_id, month_on) SELECT staff_id, month_on FROM month_results WHERE provisional_until <= ?
+			ON CONFLICT (staff_id, month_on) DO UPDATE SET gen = results_stale.gen + 1`, instant(asOf)); err != nil {
+			return fmt.Errorf("provisional results: %w", err)
+		}
+		_, err := tx.exec(ctx, `UPDATE month_results SET provisional_until = NULL WHERE provisional_until <= ?`, instant(asOf))
+		return err
+	})
 }
 
 // markStaleMonths marks stale the stored results of staffIDs from month

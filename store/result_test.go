@@ -667,3 +667,53 @@ func TestLateMonthEntersLaterCaps(t *testing.T) {
 		}
 	})
 }
+
+// TestProvisionalResults: a result computed while a day was in progress
+// is computed again once that day is over, with nothing else changed: the
+// lone clock-in of the morning becomes a missing clock-out.
+func TestProvisionalResults(t *testing.T) {
+	storetest.Each(t, storetest.NewClock(t0).Now, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		w := seedRules(t, db)
+		d := kintai.NewDate
+		importStamps(t, db, w.regular.ID, stamp{punch.ClockIn, d(2026, 10, 5), 830})
+		exceptions := func(asOf time.Time, ensure bool) int {
+			t.Helper()
+			var err error
+			if ensure {
+				err = db.EnsureMonthResults(ctx, d(2026, 10, 1), []int64{w.regular.ID}, opts(asOf))
+			} else {
+				_, err = db.RecomputeStale(ctx, opts(asOf))
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			r, err := db.FindMonthResult(ctx, w.regular.ID, d(2026, 10, 1))
+			if err != nil {
+				t.Fatal(err)
+			}
+			return r.Totals.ExceptionDays
+		}
+		// Monday noon: the day is in progress.
+		if n := exceptions(time.Date(2026, 10, 5, 12, 0, 0, 0, tokyo), false); n != 0 {
+			t.Errorf("exception days at noon = %d, want 0 (the day is in progress)", n)
+		}
+		// 04:59 the next morning: still Monday's business day.
+		if n := exceptions(time.Date(2026, 10, 6, 4, 59, 0, 0, tokyo), false); n != 0 {
+			t.Errorf("exception days at 04:59 = %d, want 0", n)
+		}
+		// 05:00: Monday is over, and the loop computes October again.
+		if n := exceptions(time.Date(2026, 10, 6, 5, 0, 0, 0, tokyo), false); n != 1 {
+			t.Errorf("exception days once Monday is over = %d, want 1 (no clock-out)", n)
+		}
+		// A page (or the month close) does the same without the loop:
+		// a clock-in on Tuesday, then Wednesday morning.
+		importStamps(t, db, w.regular.ID, stamp{punch.ClockIn, d(2026, 10, 6), 830})
+		if n := exceptions(time.Date(2026, 10, 6, 12, 0, 0, 0, tokyo), true); n != 1 {
+			t.Errorf("exception days on Tuesday noon = %d, want 1", n)
+		}
+		if n := exceptions(time.Date(2026, 10, 7, 9, 0, 0, 0, tokyo), true); n != 2 {
+			t.Errorf("exception days on Wednesday = %d, want 2", n)
+		}
+	})
+}
