@@ -227,9 +227,16 @@ type Leave struct {
 	ToOn   kintai.Date `json:"to_on"`
 	// From and To bound leave by the hour or quarter hour, and a half
 	// day (set by the store).
-	From   time.Time `json:"from,omitzero"`
-	To     time.Time `json:"to,omitzero"`
-	Reason string    `json:"reason,omitempty"` // optional for leave
+	From time.Time `json:"from,omitzero"`
+	To   time.Time `json:"to,omitzero"`
+	// Case is the code of the case of the type's limit that applies (the
+	// relation for 忌引, "two_or_more" children for 子の看護); Event names
+	// the occurrence a per-event or per-spell limit counts against (the
+	// bereavement, the spell of illness), so that requests naming the same
+	// event share its days.
+	Case   string `json:"case,omitempty"`
+	Event  string `json:"event,omitempty"`
+	Reason string `json:"reason,omitempty"` // optional for leave
 }
 
 // Days returns the number of calendar days of leave by the day, and 0 for

@@ -205,6 +205,12 @@ func validLeave(l *Leave) error {
 	default:
 		return kintai.Invalid("leave.unit", "休暇の取得単位を選んでください。", "Choose the unit of leave.")
 	}
+	if len(l.Case) > 64 || (l.Case != "" && !visibleASCII(l.Case)) {
+		return kintai.Invalid("leave.case", "休暇の区分が不正です。", "Invalid leave case.")
+	}
+	if err := validText("leave.event", l.Event, false, "事由", "The event"); err != nil {
+		return err
+	}
 	return validText("leave.reason", l.Reason, false, "理由", "The reason")
 }
 

@@ -264,11 +264,11 @@ func (tx *Tx) leaveUses(ctx context.Context, r approval.Request, halves [2]int) 
 		if l.Unit == approval.LeaveAfternoon {
 			amount = halves[1]
 		}
-		return []leave.Use{{Date: l.FromOn, Type: l.Type, Unit: leave.UnitHalfDay, Amount: leave.MinutesAmount(amount), RequestID: r.ID}}, nil
+		return []leave.Use{{Date: l.FromOn, Type: l.Type, Unit: leave.UnitHalfDay, Amount: leave.MinutesAmount(amount), Case: l.Case, Event: l.Event, RequestID: r.ID}}, nil
 	}
 	if l.Unit != approval.LeaveDay {
 		return []leave.Use{{Date: l.FromOn, Type: l.Type, Unit: leaveUnit(l.Unit),
-			Amount: leave.MinutesAmount(int(l.To.Sub(l.From) / time.Minute)), RequestID: r.ID}}, nil
+			Amount: leave.MinutesAmount(int(l.To.Sub(l.From) / time.Minute)), Case: l.Case, Event: l.Event, RequestID: r.ID}}, nil
 	}
 	rs, err := findRuleSettings(ctx, tx)
 	if err != nil {
@@ -297,7 +297,7 @@ func (tx *Tx) leaveUses(ctx context.Context, r approval.Request, halves [2]int) 
 			}
 		}
 		if working {
-			out = append(out, leave.Use{Date: d, Type: l.Type, Unit: leave.UnitDay, Amount: leave.DaysAmount(1), RequestID: r.ID})
+			out = append(out, leave.Use{Date: d, Type: l.Type, Unit: leave.UnitDay, Amount: leave.DaysAmount(1), Case: l.Case, Event: l.Event, RequestID: r.ID})
 		}
 	}
 	return out, nil
@@ -397,8 +397,9 @@ func leftOn(l *leave.Ledger, day kintai.Date) int {
 // checkLeaveBalance refuses leave request req when the balance it draws
 // on (年次休暇, 代休, 超勤代休時間) cannot cover it, counting the other
 // requests in force and, with withPending, those waiting for approval;
-// for a type with a limit of its own (夏季休暇, 育児時間), when the limit
-// is exceeded.
+// for a type with a limit of its own (夏季休暇, 忌引 by relation and
+// event, 子の看護 by number of children, a sick-leave spell), when the
+// limit is exceeded.
 func (tx *Tx) checkLeaveBalance(ctx context.Context, req approval.Request, withPending bool) error {
 	l := req.Leave
 	if req.Kind != approval.KindLeave || l == nil {
@@ -413,7 +414,7 @@ func (tx *Tx) checkLeaveBalance(ctx context.Context, req approval.Request, withP
 		return nil
 	}
 	b, balanced := cfg.balanceOf(l.Type)
-	if !balanced && !checkableLimit(t.Limit) {
+	if !balanced && t.Limit == nil {
 		return nil
 	}
 	sl, err := tx.loadStaffLeave(ctx, &cfg, req.StaffID, l.FromOn, req.ID)
@@ -431,7 +432,7 @@ func (tx *Tx) checkLeaveBalance(ctx context.Context, req approval.Request, withP
 		}
 		for _, u := range uses {
 			if err := t.CheckUse(u, sl.staff.EmploymentType, sl.dayMin, sl.settings, prior); err != nil {
-				return err
+				return prefixField(err, "leave.")
 			}
 			prior = append(prior, u)
 		}
@@ -458,19 +459,6 @@ func (tx *Tx) checkLeaveBalance(ctx context.Context, req approval.Request, withP
 	return kintai.Invalid("leave.type",
 		fmt.Sprintf("%sの残りが足りません（残り%s、申請%s）。", name, left, asked),
 		fmt.Sprintf("Not enough %s left (%s left, %s asked).", b, left.English(), asked.English()))
-}
-
-// checkableLimit reports whether the store can check limit l: one figure
-// counted over a year or a day (the request names no event or case).
-func checkableLimit(l *leave.Limit) bool {
-	if l == nil || len(l.Cases) > 0 || l.CalendarDays {
-		return false
-	}
-	switch l.Period {
-	case leave.PerCalendarYear, leave.PerFiscalYear, leave.PerRollingYear, leave.PerDay:
-		return true
-	}
-	return false
 }
 
 // LeaveUse is a use of a balance, with the status of its request.

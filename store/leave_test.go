@@ -289,3 +289,39 @@ func TestHalfDayLeave(t *testing.T) {
 		}
 	})
 }
+
+// TestLeaveCaseLimits checks limits that depend on the case and the
+// event a request names: 忌引 by relation per bereavement, 子の看護 by the
+// number of children per calendar year.
+func TestLeaveCaseLimits(t *testing.T) {
+	storetest.Each(t, storetest.NewClock(t0).Now, func(t *testing.T, db *store.DB) {
+		o := seedRequestOrg(t, db)
+		assignStandard(t, db, o.applicant)
+		a := actorOf(t, db, o.applicant)
+		d := kintai.NewDate
+		days := func(typ, cas, event string, from, to kintai.Date) approval.Request {
+			return approval.Request{Kind: approval.KindLeave, Leave: &approval.Leave{Type: typ, Unit: approval.LeaveDay, FromOn: from, ToOn: to, Case: cas, Event: event}}
+		}
+		refused := func(what string, req approval.Request, field string) {
+			t.Helper()
+			if _, err := tryCreate(db, a, req); kintai.ErrorCode(err) != kintai.EINVALID || fieldOf(err) != field {
+				t.Errorf("%s: err = %v (field %q), want invalid %s", what, err, fieldOf(err), field)
+			}
+		}
+		// 忌引 of a grandparent: 3 days per bereavement.
+		refused("忌引 naming no relation", days(leave.CodeBereavement, "", "祖母 10/2", d(2026, 10, 5), d(2026, 10, 5)), "leave.case")
+		refused("忌引 naming no bereavement", days(leave.CodeBereavement, "grandparent", "", d(2026, 10, 5), d(2026, 10, 5)), "leave.event")
+		create(t, db, a, days(leave.CodeBereavement, "grandparent", "祖母 10/2", d(2026, 10, 5), d(2026, 10, 6)))
+		create(t, db, a, days(leave.CodeBereavement, "grandparent", "祖母 10/2", d(2026, 10, 7), d(2026, 10, 7)))
+		refused("a 4th day for the same grandparent", days(leave.CodeBereavement, "grandparent", "祖母 10/2", d(2026, 10, 8), d(2026, 10, 8)), "leave.amount")
+		// Another bereavement has its own days.
+		create(t, db, a, days(leave.CodeBereavement, "grandparent", "祖父 11/20", d(2026, 11, 24), d(2026, 11, 25)))
+
+		// 子の看護: 5 days a year for one child; 10 for two or more.
+		create(t, db, a, days("child_sick", "one", "", d(2026, 6, 1), d(2026, 6, 5)))
+		refused("a 6th day for one child", days("child_sick", "one", "", d(2026, 6, 8), d(2026, 6, 8)), "leave.amount")
+		create(t, db, a, days("child_sick", "two_or_more", "", d(2026, 6, 8), d(2026, 6, 8)))
+		// Next calendar year starts afresh.
+		create(t, db, a, days("child_sick", "one", "", d(2027, 1, 6), d(2027, 1, 6)))
+	})
+}

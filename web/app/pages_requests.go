@@ -44,6 +44,8 @@ type requestForm struct {
 	LeaveTo    string // to_on
 	LeaveStart string // HH:MM, by the hour
 	LeaveEnd   string
+	LeaveCase  string
+	LeaveEvent string
 	Day        string // overtime, correction and telework day
 	Start      string // overtime start HH:MM
 	End        string
@@ -111,7 +113,7 @@ func readRequestForm(r *http.Request) requestForm {
 		v = r.URL.Query().Get
 	}
 	return requestForm{Kind: v("kind"), LeaveType: v("leave_type"), LeaveUnit: v("leave_unit"), LeaveFrom: v("leave_from_on"),
-		LeaveTo: v("leave_to_on"), LeaveStart: v("leave_start"), LeaveEnd: v("leave_end"), Day: v("day"), Start: v("start"),
+		LeaveTo: v("leave_to_on"), LeaveStart: v("leave_start"), LeaveEnd: v("leave_end"), LeaveCase: v("leave_case"), LeaveEvent: v("leave_event"), Day: v("day"), Start: v("start"),
 		End: v("end"), PunchID: v("punch_id"), PunchKind: v("punch_kind"), At: v("at"), Location: v("location"), Option: v("option"),
 		Reason: v("reason")}
 }
@@ -148,7 +150,8 @@ func (f requestForm) request(loc *time.Location) (approval.Request, error) {
 				return req, err
 			}
 		}
-		l := &approval.Leave{Type: f.LeaveType, Unit: approval.LeaveUnit(f.LeaveUnit), FromOn: from, ToOn: to, Reason: f.Reason}
+		l := &approval.Leave{Type: f.LeaveType, Unit: approval.LeaveUnit(f.LeaveUnit), FromOn: from, ToOn: to,
+			Case: f.LeaveCase, Event: strings.TrimSpace(f.LeaveEvent), Reason: f.Reason}
 		if l.Unit.HalfDay() {
 			// The hours of a half day are the day's; the store sets them.
 			l.ToOn = from
@@ -481,7 +484,7 @@ func (a *App) formOf(req approval.Request) requestForm {
 	case req.Leave != nil:
 		l := req.Leave
 		f.LeaveType, f.LeaveUnit, f.LeaveFrom, f.LeaveTo, f.Reason = l.Type, string(l.Unit), l.FromOn.String(), l.ToOn.String(), l.Reason
-		f.LeaveStart, f.LeaveEnd = hm(l.From), hm(l.To)
+		f.LeaveStart, f.LeaveEnd, f.LeaveCase, f.LeaveEvent = hm(l.From), hm(l.To), l.Case, l.Event
 	case req.Overtime != nil:
 		o := req.Overtime
 		f.Day, f.Start, f.End, f.Reason = o.Day.String(), hm(o.Planned.Start), hm(o.Planned.End), o.Reason

@@ -245,6 +245,16 @@ func TestRequestPagesForm(t *testing.T) {
 	if st != 400 || !strings.Contains(page, `id="leave-error"`) {
 		t.Errorf("POST /requests/new with a bad date = %d, want 400 with the leave error shown", st)
 	}
+	// 子の看護 must say how many children; the form sends the case.
+	child := url.Values{"kind": {"leave"}, "leave_type": {"child_sick"}, "leave_unit": {"day"}, "leave_from_on": {"2026-06-03"}}
+	st, _, page = staff.post("/requests/new", child)
+	if st != 400 || !strings.Contains(page, `id="leave-error"`) || !strings.Contains(page, `id="leave_case" class="bad"`) {
+		t.Errorf("子の看護 with no case = %d, want 400 with the case marked", st)
+	}
+	child.Set("leave_case", "one")
+	if st, loc, page := staff.post("/requests/new", child); st != 303 {
+		t.Errorf("子の看護 for one child = %d %s, want 303; page %s", st, loc, page)
+	}
 	// The staff member's list shows the waiting request with a withdraw button, and withdrawing works.
 	if st, page := staff.get("/requests"); st != 200 || !strings.Contains(page, "/requests/"+id+"/withdraw") {
 		t.Errorf("GET /requests = %d, want the withdraw form of #%s", st, id)
