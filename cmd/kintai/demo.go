@@ -137,7 +137,10 @@ func loadDemoWorld(ctx context.Context, db *store.DB, scaleName string, seed int
 		for _, s := range m.Staff {
 			st := kintai.Staff{StaffNo: s.StaffNo, Name: s.Name, Kana: s.Kana, EmploymentType: s.EmploymentType,
 				AppointedOn: s.AppointedOn, AppointmentEndsOn: s.AppointmentEndsOn, OrgUnitID: units[s.OrgUnitCode],
-				SupervisorID: staff[s.SupervisorNo]}
+				SupervisorID: staff[s.SupervisorNo],
+				// A reserved domain (RFC 2606): with --smtp-addr set, the
+				// demo's notifications go to a test relay, never to a person.
+				Email: "staff" + s.StaffNo + "@kintai-demo.example"}
 			for _, c := range s.SiteCodes {
 				st.SiteIDs = append(st.SiteIDs, sites[c])
 			}
