@@ -1,10 +1,13 @@
 package app
 
 import (
+	"context"
 	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
+
+	"kintai/leave"
 )
 
 // TestBrowserLeaveBalance: the staff member sees their balance, asks for
@@ -69,5 +72,61 @@ func TestBrowserLeaveBalance(t *testing.T) {
 	}
 	if got := p.texts("#leave-uses td.status"); len(got) != 1 || got[0] != "承認済み" {
 		t.Errorf("uses = %q, want one 承認済み", got)
+	}
+}
+
+// TestBrowserLeaveSettings: HR stops offering 結婚休暇, adds a 2-day
+// リフレッシュ休暇 and sets the morning half day on /settings/leave; the
+// staff member's form offers the new type and not the old; a bad number
+// is shown by its field and saves nothing.
+func TestBrowserLeaveSettings(t *testing.T) {
+	p := newRequestsPage(t)
+	p.signIn("hr")
+	p.open("/settings/leave")
+	if got := p.texts("#leave-types tbody tr"); len(got) < 10 {
+		t.Fatalf("leave types listed = %d, want the built-in list", len(got))
+	}
+	p.do(chromedp.Click(chromedp.CSS("#enabled_marriage")))
+	p.fill("#new_code", "refresh")
+	p.fill("#new_name", "リフレッシュ休暇")
+	p.do(chromedp.Click(chromedp.CSS("#new_unit_day")))
+	p.fill("#new_limit_days", "2")
+	p.set("#new_period", "fiscal_year")
+	p.do(chromedp.Click(chromedp.CSS("#new_paid")))
+	p.fill("#morning_min", "225")
+	if st := p.submit("#save-leave-settings"); st != 200 {
+		p.fail("save: status %d, want 200", st)
+	}
+	c, err := p.f.db.FindLeaveConfig(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	marriage, _ := c.Type("marriage")
+	refresh, ok := c.Type("refresh")
+	if !marriage.Disabled || !ok || refresh.Limit == nil || refresh.Limit.Days != 2 || refresh.Limit.Period != leave.PerFiscalYear || !refresh.Paid || c.Settings.MorningMin != 225 {
+		t.Errorf("saved: marriage disabled %v, refresh %+v (%v), morning %d; want disabled, 2 days a fiscal year paid, 225", marriage.Disabled, refresh, ok, c.Settings.MorningMin)
+	}
+	if annual, _ := c.Type("annual"); annual.Disabled || len(annual.Units) != 3 {
+		t.Errorf("annual leave after the save = %+v, want unchanged", annual)
+	}
+	// A bad number: refused by its field, nothing saved.
+	p.open("/settings/leave")
+	p.fill("#morning_min", "半日")
+	if st := p.submit("#save-leave-settings"); st != 400 {
+		t.Errorf("bad morning_min: status %d, want 400", st)
+	}
+	if got := p.text("#leave-settings-error"); !strings.Contains(got, "午前半日の分数") {
+		t.Errorf("error = %q, want it to name 午前半日の分数", got)
+	}
+	if c, _ := p.f.db.FindLeaveConfig(context.Background()); c.Settings.MorningMin != 225 {
+		t.Errorf("morning_min after a refused save = %d, want 225", c.Settings.MorningMin)
+	}
+	p.signOut()
+
+	p.signIn("staff")
+	p.open("/requests/new")
+	types := strings.Join(p.texts("#leave_type option"), ",")
+	if !strings.Contains(types, "リフレッシュ休暇") || strings.Contains(types, "結婚休暇") {
+		t.Errorf("leave types on the form = %s, want リフレッシュ休暇 and no 結婚休暇", types)
 	}
 }

@@ -7,6 +7,8 @@ var accessLeave = map[string]string{
 	"GET /my/leave":                        "staff",
 	"GET /leave":                           "hr",
 	"POST /leave/grants":                   "hr",
+	"GET /settings/leave":                  "hr",
+	"POST /settings/leave":                 "hr",
 	"GET /api/v1/leave-settings":           "staff",
 	"PUT /api/v1/leave-settings":           "hr",
 }
