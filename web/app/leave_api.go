@@ -30,6 +30,7 @@ func (a *App) leaveRoutes() []web.Route {
 		p("GET", "/my/leave", web.Signed, "My leave balances", a.pageMyLeave),
 		p("GET", "/leave", web.HR, "Leave balances (HR)", a.pageLeave),
 		p("POST", "/leave/grants", web.HR, "Add a manual leave grant", a.pageLeaveGrant),
+		p("POST", "/leave/grants/{id}/revoke", web.HR, "Revoke a leave grant", a.pageLeaveGrantRevoke),
 		p("GET", "/settings/leave", web.HR, "Leave types and settings", a.pageLeaveSettings),
 		p("POST", "/settings/leave", web.HR, "Save the leave types and settings", a.pageLeaveSettingsSave),
 	}

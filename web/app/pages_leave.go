@@ -2,17 +2,19 @@ package app
 
 import (
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
 	"kintai"
 	"kintai/leave"
 	"kintai/store"
+	"kintai/web"
 )
 
 // Pages of leave balances (休暇の残日数): the staff member's own, and HR's
-// page with the ledger of a staff member, manual grants and the five-day
-// alert list.
+// page with the ledger of a staff member, manual grants and their
+// revocation, and the five-day alert list.
 
 // leaveView is a staff member's leave as the pages show it.
 type leaveView struct {
@@ -173,4 +175,39 @@ func formInt(field, v string) (int, error) {
 		return 0, kintai.Invalid(field, "0以上の整数を入力してください。", "Enter a whole number, 0 or more.")
 	}
 	return n, nil
+}
+
+// pageLeaveGrantRevoke revokes a grant from the staff member's ledger with
+// a reason (a grant given by mistake); the row stays, marked 取消済.
+func (a *App) pageLeaveGrantRevoke(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	if err := r.ParseForm(); err != nil {
+		return kintai.Invalid("reason", "フォームを読めません。", "Cannot read the form.")
+	}
+	staffID, _ := strconv.ParseInt(r.PostFormValue("staff_id"), 10, 64)
+	s, err := a.staffInScope(r, staffID, kintai.RoleHR)
+	if err != nil {
+		return err
+	}
+	grants, err := a.db.FindLeaveGrants(r.Context(), s.ID)
+	if err != nil {
+		return err
+	}
+	if !slices.ContainsFunc(grants, func(g store.LeaveGrant) bool { return g.ID == id }) {
+		return kintai.NotFound("付与", "Grant")
+	}
+	err = a.db.WithTx(r.Context(), actorFrom(r), func(tx *store.Tx) error {
+		_, err := tx.RevokeLeaveGrant(r.Context(), id, strings.TrimSpace(r.PostFormValue("reason")))
+		return err
+	})
+	if err != nil {
+		if isFormError(err) {
+			return a.renderLeave(w, r, web.Status(kintai.ErrorCode(err)), leavePage{Values: leaveGrantForm{StaffID: s.ID}, err: err})
+		}
+		return err
+	}
+	return redirect(w, r, "/leave?staff="+strconv.FormatInt(s.ID, 10), "付与を取り消しました。 Grant revoked.")
 }

@@ -45,4 +45,34 @@ func TestLeavePages(t *testing.T) {
 	if row := body[i : i+strings.Index(body[i:], "</tr>")]; !strings.Contains(row, `<td class="left">1日</td>`) || !strings.Contains(row, "1日（2026-07-31まで）") {
 		t.Errorf("代休 row = %s, want 1日 left, expiring on 2026-07-31 (within 90 days)", row)
 	}
+
+	// The grant was a mistake: revoked with a reason, it stays listed and no longer counts.
+	grants, err := f.db.FindLeaveGrants(t.Context(), f.staff["staff"].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var gid string
+	for _, g := range grants {
+		if g.Note == "6/1 休日勤務の代休" {
+			gid = strconv.FormatInt(g.ID, 10)
+		}
+	}
+	revoke := "/leave/grants/" + gid + "/revoke"
+	if st, _, body := hr.post(revoke, url.Values{"staff_id": {id}}); st != 400 || !strings.Contains(body, "取消しの理由") {
+		t.Errorf("revoke without a reason: %d, want 400 asking for the reason", st)
+	}
+	if st, _, _ := hr.post(revoke, url.Values{"staff_id": {strconv.FormatInt(f.staff["other"].ID, 10)}, "reason": {"誤登録"}}); st != 404 {
+		t.Errorf("revoke naming a staff member out of scope: %d, want 404", st)
+	}
+	if st, loc, _ := hr.post(revoke, url.Values{"staff_id": {id}, "reason": {"誤登録"}}); st != 303 || !strings.HasPrefix(loc, "/leave?staff="+id) {
+		t.Errorf("revoke: %d %q, want a redirect to the ledger", st, loc)
+	}
+	st, body = hr.get("/leave?staff=" + id)
+	i = strings.Index(body, `<tr id="balance-compensatory">`)
+	if !strings.Contains(body, "取消済（誤登録）") || (i >= 0 && strings.Contains(body[i:i+strings.Index(body[i:], "</tr>")], `<td class="left">1日</td>`)) {
+		t.Errorf("ledger after the revocation: %d, want the grant marked 取消済（誤登録） and no 代休 left", st)
+	}
+	if st, _, _ := hr.post(revoke, url.Values{"staff_id": {id}, "reason": {"二重"}}); st != 409 {
+		t.Errorf("revoking twice: %d, want 409", st)
+	}
 }

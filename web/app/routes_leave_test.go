@@ -7,6 +7,7 @@ var accessLeave = map[string]string{
 	"GET /my/leave":                        "staff",
 	"GET /leave":                           "hr",
 	"POST /leave/grants":                   "hr",
+	"POST /leave/grants/{id}/revoke":       "hr",
 	"GET /settings/leave":                  "hr",
 	"POST /settings/leave":                 "hr",
 	"GET /api/v1/leave-settings":           "staff",
