@@ -511,6 +511,23 @@ func leaveYear(s leave.Settings, emp kintai.EmploymentType, day kintai.Date) (fr
 	return kintai.NewDate(day.Year, time.January, 1), kintai.NewDate(day.Year, time.December, 31)
 }
 
+// FiveDayAlerts returns the five-day alerts (fewer than 5 days of annual
+// leave taken in the year, leave.FiveDayPolicy) on asOf of staffIDs, by
+// staff member; those with no alert are left out.
+func (db *DB) FiveDayAlerts(ctx context.Context, staffIDs []int64, asOf kintai.Date) (map[int64]leave.Alert, error) {
+	out := map[int64]leave.Alert{}
+	for _, id := range staffIDs {
+		sl, err := db.StaffLeave(ctx, id, asOf)
+		if err != nil {
+			return nil, err
+		}
+		if sl.Alert != nil {
+			out[id] = *sl.Alert
+		}
+	}
+	return out, nil
+}
+
 // StaffLeave returns staffID's leave on asOf.
 func (db *DB) StaffLeave(ctx context.Context, staffID int64, asOf kintai.Date) (StaffLeave, error) {
 	var out StaffLeave

@@ -43,6 +43,10 @@ type benchRequestsResult struct {
 	CSVRows   int     `json:"csv_rows"`
 	CSVBytes  int64   `json:"csv_bytes"`
 	TeleworkD int     `json:"telework_days_exported"`
+	// FiveDayS is HR's list of staff with fewer than 5 days of annual
+	// leave taken (the /leave page), over everyone appointed.
+	FiveDayS      float64 `json:"five_day_s"`
+	FiveDayAlerts int     `json:"five_day_alerts"`
 }
 
 func runBenchRequests(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -50,7 +54,8 @@ func runBenchRequests(ctx context.Context, args []string, stdout, stderr io.Writ
 		"with a month of punches (computed first, as the server does while they come in),\n"+
 		"submit --requests telework declarations (在宅勤務届) across the org units, then time\n"+
 		"(1) bulk-approving them from each approver's inbox, (2) closing the month for everyone\n"+
-		"(月次締め, with the recompute before it) and (3) writing the payroll CSV. Prints one JSON line.", stderr)
+		"(月次締め, with the recompute before it), (3) writing the payroll CSV and (4) listing the\n"+
+		"staff with fewer than 5 days of annual leave taken (HR's /leave page). Prints one JSON line.", stderr)
 	var f dbFlags
 	scale, monthFlag, seed := benchWorldFlags(fs, &f)
 	n := fs.Int("requests", 1000, "how many requests to submit and approve")
@@ -210,6 +215,22 @@ func runBenchRequests(ctx context.Context, args []string, stdout, stderr io.Writ
 	for _, r := range rows {
 		res.TeleworkD += r.Result.TeleworkDays
 	}
+
+	start = time.Now()
+	lastDay := store.AddMonths(month, 1).AddDays(-1)
+	active, err := db.FindStaffActive(ctx, lastDay, lastDay)
+	if err != nil {
+		return err
+	}
+	ids := make([]int64, len(active))
+	for i, s := range active {
+		ids[i] = s.ID
+	}
+	alerts, err := db.FiveDayAlerts(ctx, ids, lastDay)
+	if err != nil {
+		return err
+	}
+	res.FiveDayS, res.FiveDayAlerts = round3(time.Since(start).Seconds()), len(alerts)
 	line, err := json.Marshal(res)
 	if err != nil {
 		return err

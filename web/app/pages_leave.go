@@ -106,17 +106,20 @@ func (a *App) leaveAlerts(r *http.Request, today kintai.Date) ([]leaveAlertLine,
 		return nil, err
 	}
 	actor := actorFrom(r)
+	var ids []int64
+	for _, s := range staff {
+		if actor.Can(kintai.RoleHR, s.OrgUnitID, tree) {
+			ids = append(ids, s.ID)
+		}
+	}
+	alerts, err := a.db.FiveDayAlerts(r.Context(), ids, today)
+	if err != nil {
+		return nil, err
+	}
 	var out []leaveAlertLine
 	for _, s := range staff {
-		if !actor.Can(kintai.RoleHR, s.OrgUnitID, tree) {
-			continue
-		}
-		sl, err := a.db.StaffLeave(r.Context(), s.ID, today)
-		if err != nil {
-			return nil, err
-		}
-		if sl.Alert != nil {
-			out = append(out, leaveAlertLine{Staff: s, Alert: *sl.Alert})
+		if al, ok := alerts[s.ID]; ok {
+			out = append(out, leaveAlertLine{Staff: s, Alert: al})
 		}
 	}
 	return out, nil
