@@ -328,6 +328,18 @@ func (db *DB) WithTx(ctx context.Context, actor kintai.Actor, fn func(tx *Tx) er
 	return nil
 }
 
+// readTx runs fn in a read-only transaction on the read pool: one
+// consistent view for many reads, without holding the SQLite writer. fn
+// must not write (the database refuses it).
+func (db *DB) readTx(ctx context.Context, fn func(tx *Tx) error) error {
+	sqlTx, err := db.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	defer sqlTx.Rollback()
+	return fn(&Tx{db: db, tx: sqlTx, Now: db.now().UTC().Truncate(time.Microsecond), Actor: kintai.Actor{System: true}})
+}
+
 // prepare prepares the queries not prepared yet, for every later
 // transaction. Call it outside any transaction: the one SQLite write
 // connection must be free.

@@ -516,16 +516,26 @@ func leaveYear(s leave.Settings, emp kintai.EmploymentType, day kintai.Date) (fr
 // staff member; those with no alert are left out.
 func (db *DB) FiveDayAlerts(ctx context.Context, staffIDs []int64, asOf kintai.Date) (map[int64]leave.Alert, error) {
 	out := map[int64]leave.Alert{}
-	for _, id := range staffIDs {
-		sl, err := db.StaffLeave(ctx, id, asOf)
+	err := db.readTx(ctx, func(tx *Tx) error {
+		cfg, err := tx.FindLeaveConfig(ctx)
 		if err != nil {
-			return nil, err
+			return err
 		}
-		if sl.Alert != nil {
-			out[id] = *sl.Alert
+		if !cfg.Settings.FiveDay.Enabled {
+			return nil
 		}
-	}
-	return out, nil
+		for _, id := range staffIDs {
+			sl, err := tx.loadStaffLeave(ctx, &cfg, id, asOf, 0)
+			if err != nil {
+				return err
+			}
+			if a, ok := sl.fiveDayAlert(asOf); ok {
+				out[id] = a
+			}
+		}
+		return nil
+	})
+	return out, err
 }
 
 // StaffLeave returns staffID's leave on asOf.
@@ -596,19 +606,25 @@ func (tx *Tx) staffLeave(ctx context.Context, staffID int64, asOf kintai.Date) (
 		slices.SortStableFunc(lb.Uses, func(a, b LeaveUse) int { return compareDates(a.Date, b.Date) })
 		out.Balances = append(out.Balances, lb)
 	}
-	// The five-day alert counts the year's own annual grants.
-	grantDays := 0
-	for _, g := range sl.grants {
-		if g.Balance == leave.Annual && !g.Carried && !g.GrantedOn.Before(out.YearFrom) && !g.GrantedOn.After(out.YearTo) {
-			grantDays += g.Amount.Normalize(dm).Days
-		}
-	}
-	annual := sl.ledger(leave.Annual, false)
-	used := annual.UsedBetween(out.YearFrom, out.YearTo)
-	if a, ok := sl.settings.FiveDay.Check(grantDays, used, dm, out.YearTo, asOf); ok {
+	if a, ok := sl.fiveDayAlert(asOf); ok {
 		out.Alert = &a
 	}
 	return out, nil
+}
+
+// fiveDayAlert returns the five-day alert on asOf, counting the leave
+// year's own annual grants.
+func (sl *staffLeave) fiveDayAlert(asOf kintai.Date) (leave.Alert, bool) {
+	from, to := leaveYear(sl.settings, sl.staff.EmploymentType, asOf)
+	grantDays := 0
+	for _, g := range sl.grants {
+		if g.Balance == leave.Annual && !g.Carried && !g.GrantedOn.Before(from) && !g.GrantedOn.After(to) {
+			grantDays += g.Amount.Normalize(sl.dayMin).Days
+		}
+	}
+	annual := sl.ledger(leave.Annual, false)
+	used := annual.UsedBetween(from, to)
+	return sl.settings.FiveDay.Check(grantDays, used, sl.dayMin, to, asOf)
 }
 
 func compareDates(a, b kintai.Date) int {
