@@ -171,11 +171,13 @@ func (a *App) punchee(ctx context.Context, staffID int64, at time.Time) (*punche
 	if err != nil {
 		return nil, err
 	}
+	// The generation is read first: a cached entry got after a clear is
+	// then not put back under the new generation.
+	gen := a.punchCache.staff.generation()
 	p, ok := a.punchCache.staff.get(staffID)
 	if ok && p.schedule.Covers(day) && p.boundary == boundary {
 		return p, nil
 	}
-	gen := a.punchCache.staff.generation()
 	if !ok {
 		s, err := a.db.FindStaffByID(ctx, staffID)
 		if err != nil {
