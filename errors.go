@@ -52,6 +52,19 @@ func Invalid(field, ja, en string) *Error {
 	return &Error{Code: EINVALID, Field: field, Message: ja, MessageEN: en}
 }
 
+// PrefixField puts prefix before the field of an EINVALID error, for a
+// check whose fields are relative to a larger input ("types[2]." before
+// "units"); other errors are returned as they are.
+func PrefixField(err error, prefix string) error {
+	var e *Error
+	if errors.As(err, &e) && e.Code == EINVALID {
+		c := *e
+		c.Field = prefix + e.Field
+		return &c
+	}
+	return err
+}
+
 // NotFound returns an ENOTFOUND error for the named thing, in Japanese and English.
 func NotFound(ja, en string) *Error {
 	return &Error{Code: ENOTFOUND, Message: ja + "が見つかりません。", MessageEN: en + " not found."}

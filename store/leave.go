@@ -432,7 +432,7 @@ func (tx *Tx) checkLeaveBalance(ctx context.Context, req approval.Request, withP
 		}
 		for _, u := range uses {
 			if err := t.CheckUse(u, sl.staff.EmploymentType, sl.dayMin, sl.settings, prior); err != nil {
-				return prefixField(err, "leave.")
+				return kintai.PrefixField(err, "leave.")
 			}
 			prior = append(prior, u)
 		}

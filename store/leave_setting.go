@@ -152,13 +152,13 @@ func (tx *Tx) SaveLeaveConfig(ctx context.Context, c *LeaveConfig) error {
 // name the field: settings.<name>, or types[<i>].<name>.
 func ValidateLeaveConfig(c *LeaveConfig) error {
 	if err := c.Settings.Validate(); err != nil {
-		return prefixField(err, "settings.")
+		return kintai.PrefixField(err, "settings.")
 	}
 	seen := map[string]bool{}
 	for i := range c.Types {
 		t := &c.Types[i]
 		if err := t.Validate(); err != nil {
-			return prefixField(err, fmt.Sprintf("types[%d].", i))
+			return kintai.PrefixField(err, fmt.Sprintf("types[%d].", i))
 		}
 		if seen[t.Code] {
 			return kintai.Invalid(fmt.Sprintf("types[%d].code", i), fmt.Sprintf("休暇のコード「%s」が重複しています。", t.Code),
@@ -179,17 +179,6 @@ func ValidateLeaveConfig(c *LeaveConfig) error {
 		}
 	}
 	return nil
-}
-
-// prefixField puts prefix before the field of an EINVALID error.
-func prefixField(err error, prefix string) error {
-	var e *kintai.Error
-	if errors.As(err, &e) && e.Code == kintai.EINVALID {
-		c := *e
-		c.Field = prefix + e.Field
-		return &c
-	}
-	return err
 }
 
 // checkLeaveType refuses leave request req for a type the entity does not

@@ -205,7 +205,7 @@ func (a *App) leaveSettingsFromForm(r *http.Request, c *store.LeaveConfig) error
 			return kintai.Invalid("new_code", fmt.Sprintf("コード %s の休暇は既にあります。", t.Code), fmt.Sprintf("A leave type %s exists already.", t.Code))
 		}
 		if err := t.Validate(); err != nil {
-			return prefixFormField(err, "new_")
+			return kintai.PrefixField(err, "new_")
 		}
 		c.Types = append(c.Types, t)
 	}
@@ -219,14 +219,4 @@ func (a *App) leaveSettingsFromForm(r *http.Request, c *store.LeaveConfig) error
 	}
 	c.Settings.MorningMin, c.Settings.CarryMaxDays = morning, carry
 	return nil
-}
-
-// prefixFormField puts prefix before the field of an EINVALID error.
-func prefixFormField(err error, prefix string) error {
-	if e, ok := err.(*kintai.Error); ok && e.Code == kintai.EINVALID {
-		c := *e
-		c.Field = prefix + e.Field
-		return &c
-	}
-	return err
 }
