@@ -124,28 +124,12 @@ func (tx *Tx) SaveLeaveConfig(ctx context.Context, c *LeaveConfig) error {
 				fmt.Sprintf("%s is used by %d requests: disable it instead of removing it.", t.Code, n))
 		}
 	}
-	ss, err := json.Marshal(c.Settings)
-	if err != nil {
-		return err
-	}
-	ts, err := json.Marshal(c.Types)
-	if err != nil {
-		return err
-	}
-	c.UpdatedAt = tx.Now
-	if _, err := tx.exec(ctx, `INSERT INTO leave_settings (id, settings, types, updated_at) VALUES (1, ?, ?, ?)
-		ON CONFLICT (id) DO UPDATE SET settings = excluded.settings, types = excluded.types, updated_at = excluded.updated_at`,
-		string(ss), string(ts), instant(tx.Now)); err != nil {
-		return fmt.Errorf("leave settings: %w", err)
-	}
-	if err := tx.markStale(ctx, nil, lastMonthStart(tx.Now), kintai.Date{}); err != nil {
-		return err
-	}
 	var b any
 	if !before.UpdatedAt.IsZero() {
 		b = before
 	}
-	return tx.AuditKey(ctx, "leave_settings.update", "leave_settings", "1", b, c)
+	c.UpdatedAt = tx.Now
+	return tx.saveSettingsRow(ctx, "leave_settings", [2]string{"settings", "types"}, [2]any{c.Settings, c.Types}, b, c)
 }
 
 // ValidateLeaveConfig checks a leave configuration a person gave. Errors

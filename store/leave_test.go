@@ -31,6 +31,17 @@ func grantLeave(t *testing.T, db *store.DB, b leave.Category, amount leave.Amoun
 	}
 }
 
+// newTeamStaff adds a regular staff member to the seed's team, with no
+// leave grants, and returns their id.
+func newTeamStaff(t *testing.T, db *store.DB, o requestOrg, no, name string) int64 {
+	t.Helper()
+	s := kintai.Staff{StaffNo: no, Name: name, Kana: "ショクイン", EmploymentType: kintai.Regular, AppointedOn: kintai.NewDate(2020, 4, 1), OrgUnitID: o.team}
+	if err := db.WithTx(context.Background(), kintai.Actor{System: true}, func(tx *store.Tx) error { return tx.CreateStaff(context.Background(), &s) }); err != nil {
+		t.Fatal(err)
+	}
+	return s.ID
+}
+
 func staffLeave(t *testing.T, db *store.DB, id int64, on kintai.Date) store.StaffLeave {
 	t.Helper()
 	sl, err := db.StaffLeave(context.Background(), id, on)
@@ -55,15 +66,7 @@ func TestLeaveLedgerAndBalanceCheck(t *testing.T) {
 		o := seedRequestOrg(t, db)
 		d := kintai.NewDate
 		// A member of the team with no grants (the seed grants the others).
-		var id int64
-		if err := db.WithTx(ctx, kintai.Actor{System: true}, func(tx *store.Tx) error {
-			s := kintai.Staff{StaffNo: "150", Name: "休暇 太郎", Kana: "キュウカ", EmploymentType: kintai.Regular, AppointedOn: d(2020, 4, 1), OrgUnitID: o.team}
-			err := tx.CreateStaff(ctx, &s)
-			id = s.ID
-			return err
-		}); err != nil {
-			t.Fatal(err)
-		}
+		id := newTeamStaff(t, db, o, "150", "休暇 太郎")
 		// Carried 1 day expiring 2026-12-31, and the year's own 2 days.
 		err := db.WithTx(ctx, kintai.Actor{System: true}, func(tx *store.Tx) error {
 			for _, g := range []store.LeaveGrant{
@@ -223,15 +226,7 @@ func TestHalfDayLeave(t *testing.T) {
 		ctx := context.Background()
 		o := seedRequestOrg(t, db)
 		d := kintai.NewDate
-		var id int64
-		if err := db.WithTx(ctx, kintai.Actor{System: true}, func(tx *store.Tx) error {
-			s := kintai.Staff{StaffNo: "151", Name: "半日 花子", Kana: "ハンニチ", EmploymentType: kintai.Regular, AppointedOn: d(2020, 4, 1), OrgUnitID: o.team}
-			err := tx.CreateStaff(ctx, &s)
-			id = s.ID
-			return err
-		}); err != nil {
-			t.Fatal(err)
-		}
+		id := newTeamStaff(t, db, o, "151", "半日 花子")
 		assignStandard(t, db, id)
 		grantLeave(t, db, leave.Annual, leave.DaysAmount(1), d(2026, 4, 1), id)
 		a := actorOf(t, db, id)

@@ -67,28 +67,36 @@ func (tx *Tx) SaveRuleSettings(ctx context.Context, s *RuleSettings) error {
 	if err != nil {
 		return err
 	}
-	rs, err := json.Marshal(s.Rules)
-	if err != nil {
-		return err
-	}
-	cs, err := json.Marshal(s.Calendar)
-	if err != nil {
-		return err
-	}
-	s.UpdatedAt = tx.Now
-	if _, err := tx.exec(ctx, `INSERT INTO rule_settings (id, rules, calendar, updated_at) VALUES (1, ?, ?, ?)
-		ON CONFLICT (id) DO UPDATE SET rules = excluded.rules, calendar = excluded.calendar, updated_at = excluded.updated_at`,
-		string(rs), string(cs), instant(tx.Now)); err != nil {
-		return fmt.Errorf("rule settings: %w", err)
-	}
-	if err := tx.markStale(ctx, nil, lastMonthStart(tx.Now), kintai.Date{}); err != nil {
-		return err
-	}
 	var b any
 	if !before.UpdatedAt.IsZero() {
 		b = before
 	}
-	return tx.AuditKey(ctx, "rule_settings.update", "rule_settings", "1", b, s)
+	s.UpdatedAt = tx.Now
+	return tx.saveSettingsRow(ctx, "rule_settings", [2]string{"rules", "calendar"}, [2]any{s.Rules, s.Calendar}, b, s)
+}
+
+// saveSettingsRow stores the one row (id 1) of a settings table: values
+// as JSON in its two columns cols, and the update time. Settings feed the
+// results, so those from last month on are marked stale; the change from
+// before (nil while the defaults applied) to after is audited.
+func (tx *Tx) saveSettingsRow(ctx context.Context, table string, cols [2]string, values [2]any, before, after any) error {
+	var js [2]string
+	for i, v := range values {
+		b, err := json.Marshal(v)
+		if err != nil {
+			return err
+		}
+		js[i] = string(b)
+	}
+	if _, err := tx.exec(ctx, `INSERT INTO `+table+` (id, `+cols[0]+`, `+cols[1]+`, updated_at) VALUES (1, ?, ?, ?)
+		ON CONFLICT (id) DO UPDATE SET `+cols[0]+` = excluded.`+cols[0]+`, `+cols[1]+` = excluded.`+cols[1]+`, updated_at = excluded.updated_at`,
+		js[0], js[1], instant(tx.Now)); err != nil {
+		return fmt.Errorf("%s: %w", table, err)
+	}
+	if err := tx.markStale(ctx, nil, lastMonthStart(tx.Now), kintai.Date{}); err != nil {
+		return err
+	}
+	return tx.AuditKey(ctx, table+".update", table, "1", before, after)
 }
 
 // ValidateRuleSettings checks settings a person gave. Its errors are
