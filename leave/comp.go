@@ -49,46 +49,23 @@ func NewCompLedger(dayMin int, s Settings) Ledger {
 	return l
 }
 
-// CompDesignation is a day or half day of 超勤代休時間 designated for a
-// staff member (超勤代休時間の指定).
-type CompDesignation struct {
-	// Year and Month are the month of the overtime being replaced.
-	Year  int        `json:"year"`
-	Month time.Month `json:"month"`
-	// Date is the day of time off.
-	Date kintai.Date `json:"date"`
-	// CompMin is taken from the 超勤代休時間 earned, and AnnualMin is
-	// annual leave joined to it to make up the unit (§3.5).
-	CompMin   int `json:"comp_min"`
-	AnnualMin int `json:"annual_min,omitempty"`
-}
-
-// CheckCompDesignation reports whether d may be designated for a staff
-// member whose day is dayMin minutes and who has leftMin minutes of the
-// month's 超勤代休時間 not yet designated: d.Date must fall in the month's
-// CompWindow, and the time off, with any annual leave joined to it, must
-// be CompUnitMin (4 hours) or a whole day. Placing the time at the start
-// or end of the working day is the schedule's concern.
-func (s Settings) CheckCompDesignation(d CompDesignation, leftMin, dayMin int) error {
-	from, to := s.CompWindow(d.Year, d.Month)
+// CheckCompUse reports whether askMin minutes of 超勤代休時間 may be
+// taken at once by a staff member whose day is dayMin minutes and who has
+// leftMin minutes of it left: CompUnitMin (4 hours) or a whole day, or,
+// when less than the unit is left, all of it, the rest of the unit being
+// made up with annual leave asked for apart (§3.5). Placing the time at
+// the start or end of the working day is the schedule's concern.
+func (s Settings) CheckCompUse(askMin, leftMin, dayMin int) error {
 	switch {
-	case d.Date.Before(from) || d.Date.After(to):
-		return kintai.Invalid("date", fmt.Sprintf("%d年%d月分の超勤代休時間は%sから%sまでの間に指定してください。", d.Year, d.Month, from, to),
-			fmt.Sprintf("超勤代休時間 for %d-%02d must be designated from %s to %s.", d.Year, d.Month, from, to))
-	case d.CompMin <= 0 || d.AnnualMin < 0:
-		return kintai.Invalid("comp_min", "超勤代休時間の時間数を指定してください。", "The time off must be positive.")
-	case d.CompMin > leftMin:
-		return kintai.Invalid("comp_min", fmt.Sprintf("超勤代休時間の残り（%s）を超えています。", MinutesAmount(leftMin)),
-			fmt.Sprintf("More than the 超勤代休時間 left (%s).", MinutesAmount(leftMin).English()))
+	case askMin <= 0:
+		return kintai.Invalid("amount", "超勤代休時間の時間数を指定してください。", "The time off must be positive.")
+	case askMin == s.CompUnitMin || askMin == dayMin:
+		return nil
+	case leftMin < s.CompUnitMin && askMin == leftMin:
+		return nil
 	}
-	if total := d.CompMin + d.AnnualMin; total != s.CompUnitMin && total != dayMin {
-		return kintai.Invalid("comp_min", fmt.Sprintf("超勤代休時間は%s又は1日（%s）単位で指定してください（年次休暇を合わせて%s）。", MinutesAmount(s.CompUnitMin), MinutesAmount(dayMin), MinutesAmount(total)),
-			fmt.Sprintf("超勤代休時間 is designated by %s or a whole day (%s), annual leave included; this is %s.", MinutesAmount(s.CompUnitMin).English(), MinutesAmount(dayMin).English(), MinutesAmount(total).English()))
-	}
-	return nil
-}
-
-// Use returns the part of d drawn from the 超勤代休時間 ledger.
-func (d CompDesignation) Use() Use {
-	return Use{Date: d.Date, Type: CodeOvertimeComp, Unit: UnitHour, Amount: MinutesAmount(d.CompMin)}
+	unit, day := MinutesAmount(s.CompUnitMin), MinutesAmount(dayMin)
+	return kintai.Invalid("amount",
+		fmt.Sprintf("超勤代休時間は%s又は1日（%s）単位で取得します（申請%s）。残りが%sに満たないときは残り全部を申請し、不足分は年次休暇を合わせて申請してください。", unit, day, MinutesAmount(askMin), unit),
+		fmt.Sprintf("超勤代休時間 is taken by %s or a whole day (%s); this asks for %s. With less than %s left, ask for all of it and make up the rest with annual leave.", unit.English(), day.English(), MinutesAmount(askMin).English(), unit.English()))
 }

@@ -52,34 +52,27 @@ func TestCompWindow(t *testing.T) {
 	}
 }
 
-func TestCheckCompDesignation(t *testing.T) {
-	d := func(day kintai.Date, comp, annual int) CompDesignation {
-		return CompDesignation{Year: 2025, Month: time.April, Date: day, CompMin: comp, AnnualMin: annual}
-	}
+func TestCheckCompUse(t *testing.T) {
 	tests := []struct {
-		name      string
-		d         CompDesignation
-		leftMin   int
-		dayMin    int
-		wantField string
+		name                 string
+		ask, leftMin, dayMin int
+		wantField            string
 	}{
-		{"4 hours in the next month", d(date(2025, 5, 12), 240, 0), 240, 465, ""},
-		{"a whole day in the month after", d(date(2025, 6, 30), 465, 0), 600, 465, ""},
-		{"3 hours made up with 1 hour of annual leave", d(date(2025, 5, 12), 180, 60), 180, 465, ""},
-		{"a day made up with annual leave", d(date(2025, 5, 12), 240, 225), 240, 465, ""},
-		{"a part-timer's 6-hour day", d(date(2025, 5, 12), 360, 0), 400, 360, ""},
-		{"in the month of the overtime", d(date(2025, 4, 30), 240, 0), 240, 465, "date"},
-		{"three months on", d(date(2025, 7, 1), 240, 0), 240, 465, "date"},
-		{"5 hours is no unit", d(date(2025, 5, 12), 300, 0), 300, 465, "comp_min"},
-		{"more than earned", d(date(2025, 5, 12), 240, 0), 180, 465, "comp_min"},
-		{"nothing", d(date(2025, 5, 12), 0, 240), 180, 465, "comp_min"},
+		{"4 hours", 240, 240, 465, ""},
+		{"a whole day", 465, 600, 465, ""},
+		{"a part-timer's 6-hour day", 360, 400, 360, ""},
+		{"the last 3 hours, annual leave making up the unit", 180, 180, 465, ""},
+		{"3 hours while 4 are left", 180, 300, 465, "amount"},
+		{"less than all of a short remainder", 60, 180, 465, "amount"},
+		{"5 hours is no unit", 300, 300, 465, "amount"},
+		{"nothing", 0, 180, 465, "amount"},
 	}
 	s := DefaultSettings()
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			err := s.CheckCompDesignation(tt.d, tt.leftMin, tt.dayMin)
+			err := s.CheckCompUse(tt.ask, tt.leftMin, tt.dayMin)
 			if got := errField(err); got != tt.wantField {
-				t.Errorf("CheckCompDesignation(%+v, %d, %d) = %v (field %q), want field %q", tt.d, tt.leftMin, tt.dayMin, err, got, tt.wantField)
+				t.Errorf("CheckCompUse(%d, %d, %d) = %v (field %q), want field %q", tt.ask, tt.leftMin, tt.dayMin, err, got, tt.wantField)
 			}
 		})
 	}
@@ -98,13 +91,10 @@ func TestCompLedger(t *testing.T) {
 	if l.Grants[0].ExpiresOn != date(2025, 6, 30) || l.Grants[0].Amount != MinutesAmount(240) {
 		t.Fatalf("OvertimeCompGrant(April) = %+v, want 4 hours to 2025-06-30", l.Grants[0])
 	}
-	june := CompDesignation{Year: 2025, Month: time.May, Date: date(2025, 6, 2), CompMin: 225, AnnualMin: 15}
-	if err := s.CheckCompDesignation(june, 225, 465); err != nil {
-		t.Fatalf("CheckCompDesignation(%+v) = %v", june, err)
-	}
+	june := Use{Date: date(2025, 6, 2), Type: CodeOvertimeComp, Unit: UnitHour, Amount: MinutesAmount(225)}
 	// The 225 minutes are drawn from April's hours first (they expire first).
-	if err := l.Add(june.Use()); err != nil {
-		t.Fatalf("Add(%+v) = %v", june.Use(), err)
+	if err := l.Add(june); err != nil {
+		t.Fatalf("Add(%+v) = %v", june, err)
 	}
 	b, err := l.Balance(date(2025, 7, 1))
 	if err != nil {

@@ -108,6 +108,9 @@ var fields = []field{
 	{"regular", "正規勤務時間", func(r *Row) cell { return duration(r.Result.RegularMin) }},
 	{"overtime", "超過勤務時間", func(r *Row) cell { return duration(r.Result.OvertimeMin) }},
 	{"over60", "60時間超", func(r *Row) cell { return duration(r.Result.Over60Min) }},
+	// Over60RestMin is the part of over60 on rest days, whose 超勤代休時間
+	// replaces a smaller uplift (15/100, not 25/100).
+	{"over60_rest", "60時間超（週休日等）", func(r *Row) cell { return duration(r.Result.Over60RestMin) }},
 	{"night", "夜間", func(r *Row) cell { return duration(r.Result.NightMin) }},
 	{"holiday_pay", "休日給対象時間", func(r *Row) cell { return duration(r.Result.HolidayPayMin) }},
 	// LeaveMin is every paid leave inside regular hours (年休, 病休,

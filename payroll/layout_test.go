@@ -88,8 +88,8 @@ func TestColumnsDistinct(t *testing.T) {
 		}
 		keys[c.Key], headers[c.Header] = true, true
 	}
-	if n := len(Columns()); n != 28+4*len(categoryCodes) {
-		t.Errorf("len(Columns()) = %d, want %d", n, 28+4*len(categoryCodes))
+	if n := len(Columns()); n != 29+4*len(categoryCodes) {
+		t.Errorf("len(Columns()) = %d, want %d", n, 29+4*len(categoryCodes))
 	}
 }
 

@@ -141,8 +141,12 @@ type MonthResult struct {
 	// OvertimeMin is every minute beyond regular hours (band and
 	// designated rest day included): the figure the caps count.
 	OvertimeMin int `json:"overtime_min"`
-	// Over60Min is the overtime paid at the beyond-60 rates.
+	// Over60Min is the overtime paid at the beyond-60 rates, and
+	// Over60RestMin the part of it worked as ClassRest (週休日, or a
+	// 祝日 outside regular hours): 超勤代休時間 replaces 25/100 of the
+	// rest and 15/100 of this (leave.Settings.OvertimeCompMin).
 	Over60Min      int `json:"over60_min"`
+	Over60RestMin  int `json:"over60_rest_min"`
 	NightMin       int `json:"night_min"`
 	LateMin        int `json:"late_min"`
 	EarlyMin       int `json:"early_min"`
@@ -254,6 +258,9 @@ func ComputeMonth(s Settings, in MonthInput) MonthResult {
 			mins[monthBelow60(sg)] += below
 			if above := sg.Min - below; above > 0 {
 				r.Over60Min += above
+				if sg.Class == ClassRest {
+					r.Over60RestMin += above
+				}
 				if sg.Night {
 					mins[CategoryOT175Over60] += above
 				} else {

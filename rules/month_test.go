@@ -107,6 +107,12 @@ func TestComputeMonthCategories(t *testing.T) {
 	}
 	ot04Over = append(ot04Over, otDay(DesignatedRestDay, segSun(25, 8, 300)))
 
+	var satOver []DayResult // 60 h on weekdays, 1 h more on Thursday, then 5 h on Saturday
+	for _, d := range weekdays(20) {
+		satOver = append(satOver, otDay(Workday, segWork(d, 17, 180)))
+	}
+	satOver = append(satOver, otDay(Workday, segWork(29, 17, 60)), otDay(RestDay, segSat(31, 8, 300)))
+
 	var split []DayResult // 58 h, then a night segment of 3 h crossing 60 h
 	for _, d := range weekdays(20) {
 		if d == 28 {
@@ -129,6 +135,8 @@ func TestComputeMonthCategories(t *testing.T) {
 		wantAmount int64
 		wantOver60 int
 		wantRest   int
+		// wantOver60Rest is the part of wantOver60 worked as ClassRest.
+		wantOver60Rest int
 	}{
 		{
 			name: "TC-OT-01", in: mayInput(1638, ot01...), wantAmount: 70933,
@@ -167,6 +175,14 @@ func TestComputeMonthCategories(t *testing.T) {
 			want: []Category{
 				{Code: "ot125", Label: "超過勤務(125)", RatePct: 125, Min: 3600, Hours: 60, UnitYen: 2048, AmountYen: 122880},
 				{Code: "ot135", Label: "週休日等(135)", RatePct: 135, Min: 300, Hours: 5, UnitYen: 2211, AmountYen: 11055},
+				{Code: "ot150_over60", Label: "60時間超(150)", RatePct: 150, Min: 360, Hours: 6, UnitYen: 2457, AmountYen: 14742},
+			},
+		},
+		{
+			name: "Saturday beyond 60 h is 150, counted apart", in: mayInput(1638, satOver...),
+			wantAmount: 60*2048 + 6*2457, wantOver60: 360, wantOver60Rest: 300,
+			want: []Category{
+				{Code: "ot125", Label: "超過勤務(125)", RatePct: 125, Min: 3600, Hours: 60, UnitYen: 2048, AmountYen: 122880},
 				{Code: "ot150_over60", Label: "60時間超(150)", RatePct: 150, Min: 360, Hours: 6, UnitYen: 2457, AmountYen: 14742},
 			},
 		},
@@ -256,9 +272,9 @@ func TestComputeMonthCategories(t *testing.T) {
 			if got.AmountYen != tt.wantAmount {
 				t.Errorf("ComputeMonth(%s).AmountYen = %d, want %d", tt.name, got.AmountYen, tt.wantAmount)
 			}
-			if got.Over60Min != tt.wantOver60 || got.RestDesignatedMin != tt.wantRest {
-				t.Errorf("ComputeMonth(%s): Over60Min, RestDesignatedMin = %d, %d, want %d, %d",
-					tt.name, got.Over60Min, got.RestDesignatedMin, tt.wantOver60, tt.wantRest)
+			if got.Over60Min != tt.wantOver60 || got.RestDesignatedMin != tt.wantRest || got.Over60RestMin != tt.wantOver60Rest {
+				t.Errorf("ComputeMonth(%s): Over60Min, RestDesignatedMin, Over60RestMin = %d, %d, %d, want %d, %d, %d",
+					tt.name, got.Over60Min, got.RestDesignatedMin, got.Over60RestMin, tt.wantOver60, tt.wantRest, tt.wantOver60Rest)
 			}
 		})
 	}

@@ -30,23 +30,26 @@ type LeaveGrant struct {
 	leave.Grant
 	// GrantYear is the year of a grant made by the yearly run (0 for a
 	// manual grant); the same year is never granted twice.
-	GrantYear    int       `json:"grant_year,omitempty"`
-	CreatedBy    int64     `json:"created_by,omitempty"`
-	CreatedAt    time.Time `json:"created_at"`
-	RevokedAt    time.Time `json:"revoked_at,omitzero"`
-	RevokedBy    int64     `json:"revoked_by,omitempty"`
-	RevokeReason string    `json:"revoke_reason,omitempty"`
+	GrantYear int `json:"grant_year,omitempty"`
+	// EarnedOn is the first day of the month whose overtime beyond 60
+	// hours earned a 超勤代休時間 grant made at the month's close.
+	EarnedOn     kintai.Date `json:"earned_on,omitzero"`
+	CreatedBy    int64       `json:"created_by,omitempty"`
+	CreatedAt    time.Time   `json:"created_at"`
+	RevokedAt    time.Time   `json:"revoked_at,omitzero"`
+	RevokedBy    int64       `json:"revoked_by,omitempty"`
+	RevokeReason string      `json:"revoke_reason,omitempty"`
 }
 
 const leaveGrantColumns = `id, staff_id, balance, days, minutes, granted_on, expires_on, carried, grant_year, note,
-	created_by, created_at, revoked_at, revoked_by, revoke_reason`
+	created_by, created_at, revoked_at, revoked_by, revoke_reason, earned_on`
 
 func scanLeaveGrant(sc interface{ Scan(...any) error }) (LeaveGrant, error) {
 	var g LeaveGrant
 	var carried int
 	var year, createdBy, revokedBy sql.NullInt64
 	err := sc.Scan(&g.ID, &g.StaffID, &g.Balance, &g.Amount.Days, &g.Amount.Min, &g.GrantedOn, &g.ExpiresOn, &carried, &year, &g.Note,
-		&createdBy, scanTime{&g.CreatedAt}, scanTime{&g.RevokedAt}, &revokedBy, &g.RevokeReason)
+		&createdBy, scanTime{&g.CreatedAt}, scanTime{&g.RevokedAt}, &revokedBy, &g.RevokeReason, &g.EarnedOn)
 	g.Carried, g.GrantYear, g.CreatedBy, g.RevokedBy = carried == 1, int(year.Int64), createdBy.Int64, revokedBy.Int64
 	return g, err
 }
@@ -113,9 +116,9 @@ func (tx *Tx) insertLeaveGrant(ctx context.Context, g *LeaveGrant) error {
 	if g.GrantYear != 0 {
 		year = g.GrantYear
 	}
-	id, err := tx.insert(ctx, `INSERT INTO leave_grants (staff_id, balance, days, minutes, granted_on, expires_on, carried, grant_year, note, created_by, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		g.StaffID, g.Balance, g.Amount.Days, g.Amount.Min, g.GrantedOn, g.ExpiresOn, boolInt(g.Carried), year, g.Note, nullID(g.CreatedBy), instant(tx.Now))
+	id, err := tx.insert(ctx, `INSERT INTO leave_grants (staff_id, balance, days, minutes, granted_on, expires_on, carried, grant_year, note, created_by, created_at, earned_on)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		g.StaffID, g.Balance, g.Amount.Days, g.Amount.Min, g.GrantedOn, g.ExpiresOn, boolInt(g.Carried), year, g.Note, nullID(g.CreatedBy), instant(tx.Now), g.EarnedOn)
 	if err != nil {
 		return err
 	}
@@ -399,7 +402,8 @@ func leftOn(l *leave.Ledger, day kintai.Date) int {
 // requests in force and, with withPending, those waiting for approval;
 // for a type with a limit of its own (夏季休暇, 忌引 by relation and
 // event, 子の看護 by number of children, a sick-leave spell), when the
-// limit is exceeded.
+// limit is exceeded; 超勤代休時間 that is not taken by its unit
+// (leave.Settings.CheckCompUse).
 func (tx *Tx) checkLeaveBalance(ctx context.Context, req approval.Request, withPending bool) error {
 	l := req.Leave
 	if req.Kind != approval.KindLeave || l == nil {
@@ -440,6 +444,13 @@ func (tx *Tx) checkLeaveBalance(ctx context.Context, req approval.Request, withP
 	}
 	led := sl.ledger(b, withPending)
 	if err := led.Check(uses...); err == nil {
+		if b == leave.OvertimeComp {
+			for _, u := range uses {
+				if err := sl.settings.CheckCompUse(u.Amount.Minutes(sl.dayMin), leftOn(&led, u.Date), sl.dayMin); err != nil {
+					return kintai.PrefixField(err, "leave.")
+				}
+			}
+		}
 		return nil
 	}
 	ask := 0

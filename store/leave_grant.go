@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 
 	"kintai"
@@ -232,4 +234,72 @@ func (db *DB) GrantAnnualLeaveDaily(ctx context.Context) (AnnualGrantRun, error)
 		return nil
 	})
 	return total, err
+}
+
+// grantOvertimeComp grants the 超勤代休時間 earned by the overtime beyond
+// 60 hours in month (its first day) to the staff in scope (nil: everyone)
+// whose result has some: leave.Settings.OvertimeCompGrant of the result's
+// working-day and rest-day parts, valid over the months after. It runs
+// when the month is closed, so the figures are final. A month reopened
+// and closed again updates its grant to the new figures (to nothing when
+// there is no longer any); a grant HR revoked stays revoked.
+func (tx *Tx) grantOvertimeComp(ctx context.Context, month kintai.Date, scope map[int64]bool) error {
+	cfg, err := tx.FindLeaveConfig(ctx)
+	if err != nil {
+		return err
+	}
+	type earned struct {
+		staffID        int64
+		over60, onRest int
+	}
+	rows, err := tx.query(ctx, `SELECT staff_id, over60_min, over60_rest_min FROM month_results WHERE month_on = ? AND over60_min > 0
+		UNION SELECT g.staff_id, 0, 0 FROM leave_grants g WHERE g.balance = 'overtime_comp' AND g.earned_on = ?
+		AND NOT EXISTS (SELECT 1 FROM month_results r WHERE r.staff_id = g.staff_id AND r.month_on = ? AND r.over60_min > 0)`,
+		month, month, month)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	var all []earned
+	for rows.Next() {
+		var e earned
+		if err := rows.Scan(&e.staffID, &e.over60, &e.onRest); err != nil {
+			return err
+		}
+		if scope == nil || scope[e.staffID] {
+			all = append(all, e)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	rows.Close()
+	for _, e := range all {
+		g := LeaveGrant{StaffID: e.staffID, Balance: leave.OvertimeComp, EarnedOn: month,
+			Grant: cfg.Settings.OvertimeCompGrant(month.Year, month.Month, e.over60-e.onRest, e.onRest)}
+		old, err := scanLeaveGrant(tx.queryRow(ctx, `SELECT `+leaveGrantColumns+` FROM leave_grants
+			WHERE staff_id = ? AND balance = 'overtime_comp' AND earned_on = ?`, e.staffID, month))
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			if g.Amount.IsZero() {
+				continue
+			}
+			if err := tx.insertLeaveGrant(ctx, &g); err != nil {
+				return err
+			}
+		case err != nil:
+			return err
+		case !old.RevokedAt.IsZero() || old.Amount == g.Amount:
+		default:
+			g.ID, g.CreatedBy, g.CreatedAt = old.ID, old.CreatedBy, old.CreatedAt
+			if _, err := tx.exec(ctx, `UPDATE leave_grants SET days = ?, minutes = ?, granted_on = ?, expires_on = ?, note = ? WHERE id = ?`,
+				g.Amount.Days, g.Amount.Min, g.GrantedOn, g.ExpiresOn, g.Note, g.ID); err != nil {
+				return err
+			}
+			if err := tx.Audit(ctx, "leave_grant.update", "leave_grant", g.ID, old, g); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }

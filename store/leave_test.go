@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"kintai"
 	"kintai/approval"
@@ -318,5 +319,94 @@ func TestLeaveCaseLimits(t *testing.T) {
 		create(t, db, a, days("child_sick", "two_or_more", "", d(2026, 6, 8), d(2026, 6, 8)))
 		// Next calendar year starts afresh.
 		create(t, db, a, days("child_sick", "one", "", d(2027, 1, 6), d(2027, 1, 6)))
+	})
+}
+
+// TestOvertimeCompGrantAtClose: closing a month grants the 超勤代休時間
+// its overtime beyond 60 hours earned (25/100 of the weekday hours, 15/100
+// of the Saturday ones), valid the two months after; it is taken by 4
+// hours or a day, and closing again after a reopen keeps one grant.
+func TestOvertimeCompGrantAtClose(t *testing.T) {
+	december := time.Date(2026, 12, 10, 12, 0, 0, 0, tokyo)
+	storetest.Each(t, storetest.NewClock(december).Now, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		o := seedRequestOrg(t, db)
+		d := kintai.NewDate
+		id := newTeamStaff(t, db, o, "152", "超勤 次郎")
+		assignStandard(t, db, id)
+		// November's weekdays (not the 3rd or the 23rd) until 22:00, and
+		// the last Saturday 08:30–13:30: all of it beyond 60 hours.
+		var stamps []stamp
+		for day := d(2026, 11, 1); day.Month == time.November; day = day.AddDays(1) {
+			switch {
+			case day.Day == 3 || day.Day == 23 || day.Weekday() == time.Sunday:
+			case day.Day == 28:
+				stamps = append(stamps, stamp{punch.ClockIn, day, 830}, stamp{punch.ClockOut, day, 1330})
+			case day.Weekday() != time.Saturday:
+				stamps = append(stamps, stamp{punch.ClockIn, day, 830}, stamp{punch.ClockOut, day, 2200})
+			}
+		}
+		importStamps(t, db, id, stamps...)
+		close := func() {
+			t.Helper()
+			if err := db.RecomputeForClose(ctx, d(2026, 11, 1), 0, opts(december)); err != nil {
+				t.Fatal(err)
+			}
+			system(t, db, func(ctx context.Context, tx *store.Tx) error {
+				_, err := tx.CloseMonth(ctx, d(2026, 11, 1), 0, "テスト", true)
+				return err
+			})
+		}
+		close()
+		r, err := db.FindMonthResult(ctx, id, d(2026, 11, 1))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Totals.Over60RestMin != 300 || r.Totals.Over60Min <= 300 {
+			t.Fatalf("November beyond 60 h: %d min, %d of them on Saturday; want the Saturday's 300 and weekday ones", r.Totals.Over60Min, r.Totals.Over60RestMin)
+		}
+		wantMin := (r.Totals.Over60Min-300)*25/100 + 300*15/100
+		compGrants := func() []store.LeaveGrant {
+			t.Helper()
+			all, err := db.FindLeaveGrants(ctx, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var out []store.LeaveGrant
+			for _, g := range all {
+				if g.Balance == leave.OvertimeComp {
+					out = append(out, g)
+				}
+			}
+			return out
+		}
+		gs := compGrants()
+		if len(gs) != 1 || gs[0].Amount.Minutes(465) != wantMin || gs[0].GrantedOn != d(2026, 12, 1) || gs[0].ExpiresOn != d(2027, 1, 31) || gs[0].EarnedOn != d(2026, 11, 1) {
+			t.Fatalf("超勤代休時間 grants after the close = %+v, want one of %d min, 2026-12-01 to 2027-01-31, earned in November", gs, wantMin)
+		}
+
+		// Taken by 4 hours: 3 hours is refused while more is left.
+		a := actorOf(t, db, id)
+		comp := func(day kintai.Date, fromH, fromM, toH, toM int) approval.Request {
+			return approval.Request{Kind: approval.KindLeave, Leave: &approval.Leave{Type: leave.CodeOvertimeComp, Unit: approval.LeaveHour,
+				FromOn: day, From: at(day, fromH, fromM), To: at(day, toH, toM)}}
+		}
+		if _, err := tryCreate(db, a, comp(d(2026, 12, 14), 14, 15, 17, 15)); fieldOf(err) != "leave.amount" {
+			t.Errorf("3 hours of 超勤代休時間: err = %v (field %q), want invalid leave.amount", err, fieldOf(err))
+		}
+		create(t, db, a, comp(d(2026, 12, 14), 13, 15, 17, 15))
+		if b := balanceOf(staffLeave(t, db, id, d(2026, 12, 10)), leave.OvertimeComp); b.Pending.Minutes(465) != 240 || b.Left.Minutes(465) != wantMin-240 {
+			t.Errorf("超勤代休時間 after asking for 4 hours: pending %v, left %v; want 4 hours and %d min", b.Pending, b.Left, wantMin-240)
+		}
+
+		// Reopened and closed again: still one grant.
+		system(t, db, func(ctx context.Context, tx *store.Tx) error {
+			_, err := tx.ReopenMonth(ctx, d(2026, 11, 1), 0, "修正のため")
+			return err
+		})
+		close()
+		if gs := compGrants(); len(gs) != 1 || gs[0].Amount.Minutes(465) != wantMin {
+			t.Errorf("超勤代休時間 grants after closing again = %+v, want the one grant of %d min", gs, wantMin)
+		}
 	})
 }

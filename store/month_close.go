@@ -316,6 +316,8 @@ func (tx *Tx) ConfirmTeam(ctx context.Context, month kintai.Date, staffIDs []int
 // exceptions (in their computed results) or requests waiting for a
 // decision about a day of the month, unless force is set with a reason;
 // the audit row then records what was closed over.
+// Closing grants the 超勤代休時間 the month's overtime beyond 60 hours
+// earned (grantOvertimeComp).
 // Callers recompute stale results first (RecomputeForClose).
 func (tx *Tx) CloseMonth(ctx context.Context, month kintai.Date, unitID int64, reason string, force bool) (MonthClose, error) {
 	month = MonthOf(month)
@@ -372,6 +374,16 @@ func (tx *Tx) CloseMonth(ctx context.Context, month kintai.Date, unitID int64, r
 	c.ID, err = tx.insert(ctx, `INSERT INTO month_closes (org_unit_id, month_on, closed_at, closed_by, close_reason) VALUES (?, ?, ?, ?, ?)`,
 		nullID(unitID), month, instant(tx.Now), nullID(tx.Actor.StaffID), reason)
 	if err != nil {
+		return MonthClose{}, err
+	}
+	var scope map[int64]bool
+	if unitID != 0 {
+		scope = make(map[int64]bool, len(all))
+		for _, m := range all {
+			scope[m.StaffID] = true
+		}
+	}
+	if err := tx.grantOvertimeComp(ctx, month, scope); err != nil {
 		return MonthClose{}, err
 	}
 	ids := make([]int64, 0, len(open))

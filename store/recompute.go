@@ -1136,7 +1136,7 @@ func (r *recompute) computeStaff(md *monthData, st *staffRow, punches []punch.Pu
 	}
 	row := resultRow{staffID: st.id, overtime: mr.OvertimeMin, restDesignated: mr.RestDesignatedMin}
 	row.args = []any{st.id, md.month, nil /* computed_at, set when written */, st.unit, string(profile), mr.DaysWorked,
-		mr.ScheduledMin, mr.WorkedMin, mr.RegularMin, mr.OvertimeMin, mr.Over60Min, mr.NightMin, mr.HolidayPayMin,
+		mr.ScheduledMin, mr.WorkedMin, mr.RegularMin, mr.OvertimeMin, mr.Over60Min, mr.Over60RestMin, mr.NightMin, mr.HolidayPayMin,
 		mr.RestDesignatedMin, mr.SpecialMin, mr.LateMin, mr.EarlyMin, mr.LeaveMin, mr.UnpaidLeaveMin, mr.AbsenceMin,
 		mr.TeleworkDays, mr.ExceptionDays, len(mr.Warnings), gravest(alerts), mr.HourlyYen, mr.AmountYen, forecast,
 		string(categories), string(warnings), string(alertsJSON), string(daysJSON), instant(provisional)}
@@ -1151,7 +1151,7 @@ func nonNilSlice[T any](s []T) []T {
 }
 
 // resultInsertCols is the number of columns of a month_results row.
-const resultInsertCols = 32
+const resultInsertCols = 33
 
 // write stores the rows of mds in one transaction, with the bookkeeping
 // described at the top of this file. deferred are staff-months of a

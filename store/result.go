@@ -67,7 +67,7 @@ func monthIndex(d kintai.Date) int { return d.Year*12 + int(d.Month) - 1 }
 
 // resultColumns are the columns of month_results other than the detail.
 const resultColumns = `staff_id, month_on, computed_at, org_unit_id, profile, days_worked, scheduled_min, worked_min, regular_min,
-	overtime_min, over60_min, night_min, holiday_pay_min, rest_designated_min, special_min, late_min, early_min, leave_min,
+	overtime_min, over60_min, over60_rest_min, night_min, holiday_pay_min, rest_designated_min, special_min, late_min, early_min, leave_min,
 	unpaid_leave_min, absence_min, telework_days, exception_days, warning_count, alert_level, hourly_yen, amount_yen, forecast_on,
 	categories, warnings, alerts`
 
@@ -77,7 +77,7 @@ func scanResult(sc interface{ Scan(...any) error }, withDays bool) (MonthResult,
 	var warningCount int
 	var categories, warnings, alerts, days string
 	dest := []any{&r.StaffID, &r.Month, scanTime{&r.ComputedAt}, &r.OrgUnitID, &r.Profile, &t.DaysWorked, &t.ScheduledMin,
-		&t.WorkedMin, &t.RegularMin, &t.OvertimeMin, &t.Over60Min, &t.NightMin, &t.HolidayPayMin, &t.RestDesignatedMin,
+		&t.WorkedMin, &t.RegularMin, &t.OvertimeMin, &t.Over60Min, &t.Over60RestMin, &t.NightMin, &t.HolidayPayMin, &t.RestDesignatedMin,
 		&t.SpecialMin, &t.LateMin, &t.EarlyMin, &t.LeaveMin, &t.UnpaidLeaveMin, &t.AbsenceMin, &t.TeleworkDays,
 		&t.ExceptionDays, &warningCount, &r.AlertLevel, &t.HourlyYen, &t.AmountYen, &r.ForecastOn, &categories, &warnings, &alerts}
 	if withDays {

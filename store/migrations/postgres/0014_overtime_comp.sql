@@ -1,0 +1,11 @@
+-- 超勤代休時間 earned by a month's overtime beyond 60 hours is granted when
+-- the month is closed. The uplift it replaces differs on working days
+-- (25/100) and rest days (15/100), so results keep the rest-day part of
+-- over60_min; results stored before this column that have overtime
+-- beyond 60 hours are due for computing again. The grant records the
+-- month that earned it (earned_on, its first day), one grant per staff
+-- member and month, updated when a reopened month is closed again.
+ALTER TABLE month_results ADD COLUMN over60_rest_min INTEGER NOT NULL DEFAULT 0;
+UPDATE month_results SET provisional_until = computed_at WHERE over60_min > 0 AND provisional_until IS NULL;
+ALTER TABLE leave_grants ADD COLUMN earned_on DATE;
+CREATE UNIQUE INDEX leave_grants_earned ON leave_grants (staff_id, balance, earned_on) WHERE earned_on IS NOT NULL;
