@@ -305,6 +305,9 @@ type HolidayWork struct {
 	Substitute   SubstituteMode `json:"substitute"`
 	SubstituteOn kintai.Date    `json:"substitute_on"` // the 振替日 or 代休日; empty for a 代休 designated later
 	Reason       string         `json:"reason"`
+	// DaikyuLeaveID is the 代休 leave request whose approval designated
+	// the 代休日 (LinkDaikyuLeave); 0 when the orderer designated it.
+	DaikyuLeaveID int64 `json:"daikyu_leave_id,omitempty"`
 }
 
 // PunchCorrection is the payload of a 打刻修正申請. Approved, it becomes a

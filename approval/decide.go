@@ -176,6 +176,7 @@ const (
 	ReasonDuplicate           = "duplicate"            // the same request twice in one DecideAll
 	ReasonNoRoute             = "no_route"             // Env.Steps missing for submit or cancel
 	ReasonNotDaikyu           = "not_daikyu"           // Designate on something other than a 代休 order
+	ReasonDaikyuByLeave       = "daikyu_by_leave"      // Designate on an order whose 代休日 a leave request set
 	ReasonInvalidAction       = "invalid_action"       // an unknown action
 	ReasonCommentRequired     = "comment_required"     // reject, return and comment need a comment
 )
@@ -523,6 +524,10 @@ func Designate(req Request, day kintai.Date, actor kintai.Actor, now time.Time, 
 		return req, Event{}, refuse(kintai.ECONFLICT, ReasonNotDaikyu, "代休を指定できるのは代休扱いの休日勤務命令のみです。", "A 代休 day can only be designated for a holiday-work order with 代休.")
 	case req.Status != StatusApproved:
 		return req, Event{}, wrongStatus(req, ActionDesignate)
+	case h.DaikyuLeaveID != 0:
+		return req, Event{}, refuse(kintai.ECONFLICT, ReasonDaikyuByLeave,
+			fmt.Sprintf("この代休日は代休の申請（No.%d）で決まっています。変えるにはその申請を取り消してください。", h.DaikyuLeaveID),
+			fmt.Sprintf("This 代休 day comes from leave request #%d; cancel that request to change it.", h.DaikyuLeaveID))
 	case actor.StaffID == req.StaffID || (actor.StaffID != req.CreatedBy && !actor.Can(kintai.RoleApprover, req.OrgUnitID, env.Tree)):
 		return req, Event{}, refuse(kintai.EFORBIDDEN, ReasonOutOfScope, "代休日を指定できるのは命令者または所属の承認者です。", "Only the orderer or an approver in scope can designate the 代休 day.")
 	}
@@ -535,4 +540,48 @@ func Designate(req Request, day kintai.Date, actor kintai.Actor, now time.Time, 
 	out.HolidayWork = &hw
 	out.UpdatedAt = now
 	return out, Event{RequestID: req.ID, Action: ActionDesignate, ActorID: actor.StaffID, Step: -1, From: req.Status, To: req.Status, At: now, Day: day}, nil
+}
+
+// OpenDaikyu reports whether order is an approved holiday-work order with
+// 代休 whose 代休日 is still to be designated and could fall on day
+// (Settings.DaikyuAfterDays).
+func OpenDaikyu(order Request, day kintai.Date, s Settings) bool {
+	h := order.HolidayWork
+	return order.Kind == KindHolidayWork && h != nil && order.Status == StatusApproved &&
+		h.Substitute == SubstituteDaikyu && h.SubstituteOn.IsZero() && checkDaikyu(h.Day, day, s) == nil
+}
+
+// LinkDaikyuLeave designates day as the 代休日 of order (OpenDaikyu)
+// because the 代休 leave request leaveID for day came into force by
+// actor's decision: the staff member asked for the day, and approving it
+// is the designation. The event names the leave request.
+func LinkDaikyuLeave(order Request, leaveID int64, day kintai.Date, actor kintai.Actor, now time.Time, s Settings) (Request, Event, error) {
+	if !OpenDaikyu(order, day, s) {
+		return order, Event{}, refuse(kintai.ECONFLICT, ReasonNotDaikyu, "代休日を指定できる休日勤務命令ではありません。", "The order has no 代休 day left to designate.")
+	}
+	out := order.clone()
+	hw := *order.HolidayWork
+	hw.SubstituteOn, hw.DaikyuLeaveID = day, leaveID
+	out.HolidayWork = &hw
+	out.UpdatedAt = now
+	return out, Event{RequestID: order.ID, Action: ActionDesignate, ActorID: actor.StaffID, Step: -1, From: order.Status, To: order.Status, At: now, Day: day,
+		Comment: fmt.Sprintf("代休の申請（No.%d）の承認による / by the approval of leave request #%d", leaveID, leaveID)}, nil
+}
+
+// UnlinkDaikyuLeave clears the 代休日 that leave request leaveID set on
+// order (LinkDaikyuLeave) now that the leave is out of force, so the
+// holiday is owed a 代休 again. ok is false when the order's day is not
+// the leave's.
+func UnlinkDaikyuLeave(order Request, leaveID int64, actor kintai.Actor, now time.Time) (out Request, ev Event, ok bool) {
+	h := order.HolidayWork
+	if h == nil || h.DaikyuLeaveID != leaveID || leaveID == 0 {
+		return order, Event{}, false
+	}
+	out = order.clone()
+	hw := *h
+	hw.SubstituteOn, hw.DaikyuLeaveID = kintai.Date{}, 0
+	out.HolidayWork = &hw
+	out.UpdatedAt = now
+	return out, Event{RequestID: order.ID, Action: ActionDesignate, ActorID: actor.StaffID, Step: -1, From: order.Status, To: order.Status, At: now,
+		Comment: fmt.Sprintf("代休の申請（No.%d）の取消により代休日なし / 代休 day cleared: leave request #%d no longer in force", leaveID, leaveID)}, true
 }

@@ -2,6 +2,7 @@ package approval
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 	"time"
 
@@ -283,6 +284,10 @@ func TestDesignate(t *testing.T) {
 	furikae := hw
 	furikae.HolidayWork = &HolidayWork{Day: sat, Planned: hw.HolidayWork.Planned, Substitute: SubstituteFurikae, SubstituteOn: sat.AddDays(3), Reason: "選挙事務"}
 	furikae = must(t, furikae, Decision{Action: ActionSubmit}, 200, t0, e)
+	byLeave, _, err := LinkDaikyuLeave(given, 77, sat.AddDays(10), actor(200), t0, e.Settings)
+	if err != nil {
+		t.Fatal(err)
+	}
 
 	tests := []struct {
 		name   string
@@ -301,6 +306,7 @@ func TestDesignate(t *testing.T) {
 		{"another 係's 係長", given, sat.AddDays(10), 201, kintai.EFORBIDDEN, ReasonOutOfScope},
 		{"a 振替 order", furikae, sat.AddDays(10), 200, kintai.ECONFLICT, ReasonNotDaikyu},
 		{"a draft", hw, sat.AddDays(10), 200, kintai.ECONFLICT, ReasonWrongStatus},
+		{"a day a 代休 leave set", byLeave, sat.AddDays(12), 200, kintai.ECONFLICT, ReasonDaikyuByLeave},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -319,6 +325,50 @@ func TestDesignate(t *testing.T) {
 				t.Errorf("Designate event = %+v", ev)
 			}
 		})
+	}
+}
+
+// TestLinkDaikyuLeave: a 代休 leave approved sets the 代休日 of an order
+// still owing one, inside its window, and its cancellation clears only
+// the day it set.
+func TestLinkDaikyuLeave(t *testing.T) {
+	t0 := jst(2025, 6, 9, 9, 0)
+	sat := kintai.NewDate(2025, 6, 14)
+	e := env()
+	order := must(t, Request{ID: 9, Kind: KindHolidayWork, StaffID: 100, OrgUnitID: 30, CreatedBy: 200, Status: StatusDraft,
+		HolidayWork: &HolidayWork{Day: sat, Planned: iv(jst(2025, 6, 14, 9, 0), jst(2025, 6, 14, 17, 0)), Substitute: SubstituteDaikyu, Reason: "選挙事務"}},
+		Decision{Action: ActionSubmit}, 200, t0, e)
+	for _, tt := range []struct {
+		name string
+		day  kintai.Date
+		want bool
+	}{{"the day after", sat.AddDays(1), true}, {"the window's last day", sat.AddDays(56), true}, {"past the window", sat.AddDays(57), false}, {"the holiday", sat, false}} {
+		if got := OpenDaikyu(order, tt.day, e.Settings); got != tt.want {
+			t.Errorf("OpenDaikyu(%s: %s) = %v, want %v", tt.name, tt.day, got, tt.want)
+		}
+	}
+	if _, _, err := LinkDaikyuLeave(order, 77, sat.AddDays(57), actor(200), t0, e.Settings); kintai.ErrorCode(err) != kintai.ECONFLICT {
+		t.Errorf("LinkDaikyuLeave past the window: err = %v, want conflict", err)
+	}
+	linked, ev, err := LinkDaikyuLeave(order, 77, sat.AddDays(3), actor(210), t0, e.Settings)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h := linked.HolidayWork; h.SubstituteOn != sat.AddDays(3) || h.DaikyuLeaveID != 77 || order.HolidayWork.DaikyuLeaveID != 0 {
+		t.Errorf("LinkDaikyuLeave: 代休日 %s by %d (input %d), want %s by 77", h.SubstituteOn, h.DaikyuLeaveID, order.HolidayWork.DaikyuLeaveID, sat.AddDays(3))
+	}
+	if ev.Action != ActionDesignate || ev.Day != sat.AddDays(3) || ev.ActorID != 210 || !strings.Contains(ev.Comment, "No.77") {
+		t.Errorf("LinkDaikyuLeave event = %+v", ev)
+	}
+	if OpenDaikyu(linked, sat.AddDays(4), e.Settings) {
+		t.Error("OpenDaikyu after the link = true, want the order's day taken")
+	}
+	if _, _, ok := UnlinkDaikyuLeave(linked, 78, actor(210), t0); ok {
+		t.Error("UnlinkDaikyuLeave by another leave request = ok")
+	}
+	freed, _, ok := UnlinkDaikyuLeave(linked, 77, actor(210), t0)
+	if !ok || !freed.HolidayWork.SubstituteOn.IsZero() || freed.HolidayWork.DaikyuLeaveID != 0 || !OpenDaikyu(freed, sat.AddDays(4), e.Settings) {
+		t.Errorf("UnlinkDaikyuLeave = %+v, %v; want the day owed again", freed.HolidayWork, ok)
 	}
 }
 

@@ -318,6 +318,8 @@ type staffLeave struct {
 	// those waiting for approval, by request.
 	approved, pending []leave.Use
 	requests          map[int64]approval.Request
+	// daikyu are the 代休 owed by holiday-work orders (addDaikyuOrders).
+	daikyu []leave.Grant
 }
 
 // loadStaffLeave reads staffID's grants and leave requests under the
@@ -351,7 +353,112 @@ func (tx *Tx) loadStaffLeave(ctx context.Context, cfg *LeaveConfig, staffID int6
 			sl.pending = append(sl.pending, uses...)
 		}
 	}
-	return sl, nil
+	return sl, tx.addDaikyuOrders(ctx, sl)
+}
+
+// linkDaikyu keeps the holiday-work orders in step with a 代休 leave
+// request (a type drawing on the 代休 balance) coming into force or going
+// out of it. In force, each of its days becomes the 代休日 of the
+// staff member's oldest order still owing one that the day may serve
+// (approval.LinkDaikyuLeave), so that holiday gets no 休日給; a day with
+// none (a 代休 HR granted by hand) is left alone. Out of force, the days
+// it designated are cleared and owed again. The orders' holidays are
+// computed again; a holiday in a closed month refuses the decision.
+func (tx *Tx) linkDaikyu(ctx context.Context, before, after approval.Request) error {
+	l := after.Leave
+	if after.Kind != approval.KindLeave || l == nil || before.Status.InForce() == after.Status.InForce() {
+		return nil
+	}
+	cfg, err := tx.FindLeaveConfig(ctx)
+	if err != nil {
+		return err
+	}
+	if b, ok := cfg.balanceOf(l.Type); !ok || b != leave.Compensatory {
+		return nil
+	}
+	orders, err := tx.staffRequests(ctx, after.StaffID, approval.KindHolidayWork, 0)
+	if err != nil || len(orders) == 0 {
+		return err
+	}
+	slices.SortStableFunc(orders, func(a, b approval.Request) int { return compareDates(a.HolidayWork.Day, b.HolidayWork.Day) })
+	as, err := findApprovalSettings(ctx, tx)
+	if err != nil {
+		return err
+	}
+	write := func(o, out approval.Request, ev approval.Event) error {
+		_, version, err := findRequest(ctx, tx, o.ID, true)
+		if err != nil {
+			return err
+		}
+		if err := tx.checkOpenDays(ctx, o.StaffID, o.HolidayWork.Day, o.HolidayWork.Day); err != nil {
+			return err
+		}
+		if err := tx.writeDecision(ctx, o, out, version, ev, nil); err != nil {
+			return err
+		}
+		return tx.markStale(ctx, []int64{o.StaffID}, o.HolidayWork.Day, o.HolidayWork.Day)
+	}
+	if !after.Status.InForce() {
+		for _, o := range orders {
+			if out, ev, ok := approval.UnlinkDaikyuLeave(o, after.ID, tx.Actor, tx.Now); ok {
+				if err := write(o, out, ev); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	}
+	uses, err := tx.leaveUses(ctx, after, [2]int{})
+	if err != nil {
+		return err
+	}
+	for _, u := range uses {
+		for i, o := range orders {
+			if !approval.OpenDaikyu(o, u.Date, as.Settings) {
+				continue
+			}
+			out, ev, err := approval.LinkDaikyuLeave(o, after.ID, u.Date, tx.Actor, tx.Now, as.Settings)
+			if err != nil {
+				return err
+			}
+			if err := write(o, out, ev); err != nil {
+				return err
+			}
+			orders[i] = out
+			break
+		}
+	}
+	return nil
+}
+
+// addDaikyuOrders adds to sl's 代休 ledger what its holiday-work orders
+// with 代休 in force give: a day owed from the holiday until
+// approval.Settings.DaikyuAfterDays after it, and, for a 代休日 the
+// orderer designated, its use. A 代休日 set by a 代休 leave request
+// (approval.LinkDaikyuLeave) is that request's use already.
+func (tx *Tx) addDaikyuOrders(ctx context.Context, sl *staffLeave) error {
+	orders, err := tx.staffRequests(ctx, sl.staff.ID, approval.KindHolidayWork, 0)
+	if err != nil || len(orders) == 0 {
+		return err
+	}
+	as, err := findApprovalSettings(ctx, tx)
+	if err != nil {
+		return err
+	}
+	for _, o := range orders {
+		h := o.HolidayWork
+		if h == nil || h.Substitute != approval.SubstituteDaikyu || !o.Status.InForce() {
+			continue
+		}
+		sl.daikyu = append(sl.daikyu, leave.Grant{Amount: leave.DaysAmount(1), GrantedOn: h.Day, ExpiresOn: h.Day.AddDays(as.Settings.DaikyuAfterDays),
+			Note: fmt.Sprintf("%d月%d日の休日勤務（命令No.%d）", h.Day.Month, h.Day.Day, o.ID)})
+		if !h.SubstituteOn.IsZero() && h.DaikyuLeaveID == 0 {
+			sl.requests[o.ID] = o
+			sl.approved = append(sl.approved, leave.Use{Date: h.SubstituteOn, Type: leave.CodeCompensatory, Unit: leave.UnitDay,
+				Amount: leave.DaysAmount(1), RequestID: o.ID})
+		}
+	}
+	return nil
 }
 
 // halfDays returns the minutes a morning and an afternoon half day of
@@ -374,6 +481,9 @@ func (sl *staffLeave) ledger(b leave.Category, withPending bool) leave.Ledger {
 		if g.Balance == b {
 			l.Grants = append(l.Grants, g.Grant)
 		}
+	}
+	if b == leave.Compensatory {
+		l.Grants = append(l.Grants, sl.daikyu...)
 	}
 	uses := sl.approved
 	if withPending {

@@ -11,6 +11,7 @@ import (
 
 	"kintai"
 	"kintai/approval"
+	"kintai/leave"
 	"kintai/punch"
 	"kintai/rules"
 	"kintai/store"
@@ -481,4 +482,121 @@ func TestSubstituteEffects(t *testing.T) {
 			t.Errorf("the 代休日 5/1: %s, %d absent; want a day off", d.Kind, d.AbsenceMin)
 		}
 	})
+}
+
+// TestDaikyuLeave: each holiday-work order with 代休 owes a day, shown
+// in the 代休 balance; a 代休 leave request, once approved, is the 代休日
+// of the oldest order still owing one (no 休日給 for that holiday), and
+// cancelled, the holiday is owed its day again.
+func TestDaikyuLeave(t *testing.T) {
+	storetest.Each(t, storetest.NewClock(t0).Now, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		o := seedRequestOrg(t, db)
+		assignStandard(t, db, o.applicant)
+		leader, staff := actorOf(t, db, o.leader), actorOf(t, db, o.applicant)
+		showa, kodomo, fri, tue, wed := kintai.NewDate(2026, 4, 29), kintai.NewDate(2026, 5, 5), kintai.NewDate(2026, 5, 8), kintai.NewDate(2026, 5, 12), kintai.NewDate(2026, 5, 13)
+		order := func(day kintai.Date) approval.Request {
+			return create(t, db, leader, approval.Request{Kind: approval.KindHolidayWork, StaffID: o.applicant, HolidayWork: &approval.HolidayWork{Day: day,
+				Planned: rules.Interval{Start: at(day, 8, 30), End: at(day, 17, 15)}, Substitute: approval.SubstituteDaikyu, Reason: "選挙事務",
+				DaikyuLeaveID: 999}})
+		}
+		a, b := order(showa), order(kodomo)
+		if a.HolidayWork.DaikyuLeaveID != 0 {
+			t.Errorf("an order sent with daikyu_leave_id keeps %d, want it cleared", a.HolidayWork.DaikyuLeaveID)
+		}
+		importStamps(t, db, o.applicant,
+			stamp{punch.ClockIn, showa, 830}, stamp{punch.ClockOut, showa, 1715},
+			stamp{punch.ClockIn, kodomo, 830}, stamp{punch.ClockOut, kodomo, 1715})
+		asOf := time.Date(2026, 5, 20, 12, 0, 0, 0, tokyo)
+		day := func(d kintai.Date) rules.DayResult {
+			t.Helper()
+			for range 3 {
+				if _, err := db.RecomputeStale(ctx, opts(asOf)); err != nil {
+					t.Fatal(err)
+				}
+			}
+			r, err := db.FindMonthResult(ctx, o.applicant, store.MonthOf(d))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, dr := range r.Days {
+				if dr.Date == d {
+					return dr
+				}
+			}
+			t.Fatalf("no result for %s", d)
+			return rules.DayResult{}
+		}
+		daikyu := func() store.LeaveBalance {
+			t.Helper()
+			return balanceOf(staffLeave(t, db, o.applicant, kintai.NewDate(2026, 5, 6)), leave.Compensatory)
+		}
+		if bal := daikyu(); bal.Granted != leave.DaysAmount(2) || bal.Left != leave.DaysAmount(2) || len(bal.Lots) != 2 ||
+			bal.Lots[0].Grant.ExpiresOn != showa.AddDays(56) || !strings.Contains(bal.Lots[0].Grant.Note, "4月29日の休日勤務") {
+			t.Fatalf("代休 after two orders = %+v, want 2 days owed, the first to %s noted 4月29日の休日勤務", bal, showa.AddDays(56))
+		}
+
+		req := create(t, db, staff, approval.Request{Kind: approval.KindLeave, Leave: &approval.Leave{Type: leave.CodeCompensatory, Unit: approval.LeaveDay, FromOn: fri, ToOn: fri}})
+		if _, _, err := decide(db, leader, req.ID, approval.ActionApprove, ""); err != nil {
+			t.Fatalf("approve the 代休: %v", err)
+		}
+		if got := findReq(t, db, a.ID).HolidayWork; got.SubstituteOn != fri || got.DaikyuLeaveID != req.ID {
+			t.Fatalf("order of 4/29 after the 代休 of 5/8 is approved: 代休日 %v by leave %d, want %v by %d", got.SubstituteOn, got.DaikyuLeaveID, fri, req.ID)
+		}
+		if got := findReq(t, db, b.ID).HolidayWork; !got.SubstituteOn.IsZero() {
+			t.Errorf("order of 5/5 got 代休日 %v, want none (the older order takes the day)", got.SubstituteOn)
+		}
+		if d := day(showa); d.HolidayPayMin != 0 {
+			t.Errorf("昭和の日 with its 代休 taken: %d min of 休日給, want none", d.HolidayPayMin)
+		}
+		if d := day(kodomo); d.HolidayPayMin != 465 {
+			t.Errorf("こどもの日 still owed a 代休: %d min of 休日給, want 465", d.HolidayPayMin)
+		}
+		if d := day(fri); d.AbsenceMin != 0 || d.Kind == rules.Workday {
+			t.Errorf("the 代休 of 5/8: %s, %d absent; want a day off", d.Kind, d.AbsenceMin)
+		}
+		if bal := daikyu(); bal.Left != leave.DaysAmount(1) {
+			t.Errorf("代休 after one taken = %v left, want 1日 (the day counted once)", bal.Left)
+		}
+		// The orderer cannot move a 代休日 the leave request set.
+		if err := db.WithTx(ctx, leader, func(tx *store.Tx) error { _, err := tx.DesignateDaikyu(ctx, a.ID, tue); return err }); kintai.ErrorCode(err) != kintai.ECONFLICT {
+			t.Errorf("DesignateDaikyu over the leave's day: err = %v, want conflict", err)
+		}
+		// The orderer designates the other; nothing is owed any more.
+		if err := db.WithTx(ctx, leader, func(tx *store.Tx) error { _, err := tx.DesignateDaikyu(ctx, b.ID, tue); return err }); err != nil {
+			t.Fatalf("DesignateDaikyu: %v", err)
+		}
+		if bal := daikyu(); !bal.Left.IsZero() {
+			t.Errorf("代休 after both designated = %v left, want nothing", bal.Left)
+		}
+		if _, err := tryCreate(db, staff, approval.Request{Kind: approval.KindLeave, Leave: &approval.Leave{Type: leave.CodeCompensatory, Unit: approval.LeaveDay, FromOn: wed, ToOn: wed}}); fieldOf(err) != "leave.type" {
+			t.Errorf("a third 代休 for two holidays: err = %v (field %q), want invalid leave.type", err, fieldOf(err))
+		}
+
+		// Cancelled, the 4/29 holiday is owed its 代休 again and paid.
+		if _, _, err := decide(db, staff, req.ID, approval.ActionCancel, "予定変更"); err != nil {
+			t.Fatalf("cancel: %v", err)
+		}
+		if _, _, err := decide(db, leader, req.ID, approval.ActionApprove, ""); err != nil {
+			t.Fatalf("approve the cancellation: %v", err)
+		}
+		if got := findReq(t, db, a.ID).HolidayWork; !got.SubstituteOn.IsZero() || got.DaikyuLeaveID != 0 {
+			t.Errorf("order of 4/29 after the 代休 is cancelled: 代休日 %v by leave %d, want none", got.SubstituteOn, got.DaikyuLeaveID)
+		}
+		if d := day(showa); d.HolidayPayMin != 465 {
+			t.Errorf("昭和の日 after its 代休 is cancelled: %d min of 休日給, want 465", d.HolidayPayMin)
+		}
+		if bal := daikyu(); bal.Left != leave.DaysAmount(1) {
+			t.Errorf("代休 after the cancellation = %v left, want 1日", bal.Left)
+		}
+	})
+}
+
+func findReq(t *testing.T, db *store.DB, id int64) approval.Request {
+	t.Helper()
+	r, err := db.FindRequestByID(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
 }

@@ -132,6 +132,9 @@ func (tx *Tx) CreateRequest(ctx context.Context, req approval.Request, submit bo
 // overtime result, the hours of a half day of leave) and checks it: checkRequest, then the conflicts with
 // other records (checkRequestConflicts).
 func (tx *Tx) prepareRequest(ctx context.Context, req *approval.Request, s approval.Settings) error {
+	if h := req.HolidayWork; h != nil {
+		h.DaikyuLeaveID = 0 // set by a 代休 leave's approval only (linkDaikyu)
+	}
 	if err := tx.fillResultGap(ctx, req, s); err != nil {
 		return err
 	}
@@ -328,8 +331,9 @@ func (tx *Tx) notifyDecision(ctx context.Context, r approval.Request, ev approva
 
 // applyEffects tells the rules engine about a request coming into force or
 // going out of it: the staff-months of its days are marked stale so the
-// results recompute, and an approved punch correction is stored as a
-// correction punch (the original stays).
+// results recompute, an approved punch correction is stored as a
+// correction punch (the original stays), and a 代休 leave designates or
+// frees the 代休日 of a holiday-work order (linkDaikyu).
 func (tx *Tx) applyEffects(ctx context.Context, before, after approval.Request) error {
 	if before.Status.InForce() == after.Status.InForce() {
 		return nil
@@ -378,6 +382,9 @@ func (tx *Tx) applyEffects(ctx context.Context, before, after approval.Request) 
 				return res[0].Err
 			}
 		}
+	}
+	if err := tx.linkDaikyu(ctx, before, after); err != nil {
+		return err
 	}
 	if from.IsZero() {
 		return nil

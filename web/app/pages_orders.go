@@ -45,7 +45,7 @@ type ordersPage struct {
 	Substitutes []substituteOption
 	Given       []requestLine // orders the caller gave, newest first
 	// Daikyu lists the holiday-work orders given with 代休 whose day may
-	// be designated (or changed) now, by id.
+	// be designated (or changed) now, by id: not one a 代休 leave set.
 	Daikyu map[int64]bool
 	Field  string
 	err    error
@@ -143,7 +143,7 @@ func (a *App) renderOrders(w http.ResponseWriter, r *http.Request, status int, f
 	}
 	d.Daikyu = map[int64]bool{}
 	for _, req := range given {
-		if h := req.HolidayWork; h != nil && h.Substitute == approval.SubstituteDaikyu && req.Status == approval.StatusApproved {
+		if h := req.HolidayWork; h != nil && h.Substitute == approval.SubstituteDaikyu && req.Status == approval.StatusApproved && h.DaikyuLeaveID == 0 {
 			d.Daikyu[req.ID] = true
 		}
 	}

@@ -378,6 +378,8 @@ func (a *App) summary(req approval.Request) string {
 		switch {
 		case h.Substitute == approval.SubstituteFurikae:
 			s += " 振替日 " + h.SubstituteOn.String()
+		case h.Substitute == approval.SubstituteDaikyu && h.DaikyuLeaveID != 0:
+			s += fmt.Sprintf(" 代休日 %s（代休の申請 No.%d）", h.SubstituteOn, h.DaikyuLeaveID)
 		case h.Substitute == approval.SubstituteDaikyu && !h.SubstituteOn.IsZero():
 			s += " 代休日 " + h.SubstituteOn.String()
 		case h.Substitute == approval.SubstituteDaikyu:
