@@ -128,6 +128,9 @@ type Window struct {
 	To   calendar.MonthDay `json:"to"`
 }
 
+// Valid reports whether both ends of w are days of the year.
+func (w Window) Valid() bool { return validMD(w.From) && validMD(w.To) }
+
 // Contains reports whether d falls inside w.
 func (w Window) Contains(d kintai.Date) bool {
 	md := calendar.MonthDay{Month: d.Month, Day: d.Day}
@@ -221,7 +224,7 @@ func (t *Type) Validate() error {
 			return kintai.Invalid("eligible", "雇用区分が不正です。", "Unknown employment type.")
 		}
 	}
-	if w := t.Window; w != nil && (!validMD(w.From) || !validMD(w.To)) {
+	if w := t.Window; w != nil && !w.Valid() {
 		return kintai.Invalid("window", "取得期間の日付が正しくありません。", "The window's dates are not valid.")
 	}
 	if t.Limit != nil {

@@ -22,6 +22,12 @@ type Settings struct {
 	// rounded down (465 → 232 + 233). Entities with 半日 set their own
 	// split, for example 225 (3h45m) and 240.
 	MorningMin int `json:"morning_min"`
+	// MorningEndMin is when, in minutes after midnight, a morning half day
+	// ends and the afternoon begins (12:15 = 735 for 8:30–12:15 and
+	// 12:15–17:15, the break 12:15–13:00 belonging to neither). 0 splits at
+	// the day's first break, or MorningMin after the start of a day with
+	// none.
+	MorningEndMin int `json:"morning_end_min"`
 	// LastFraction lets hourly leave use up everything that is left even
 	// when it is not whole hours (the 45 minutes that 7h45m days leave)
 	// [二次].
@@ -88,6 +94,8 @@ func (s Settings) Validate() error {
 		return kintai.Invalid("part_time_basis", "短時間勤務職員の換算方法が不正です。", "Unknown part-time conversion basis.")
 	case s.MorningMin < 0 || s.MorningMin >= s.DayMin:
 		return kintai.Invalid("morning_min", "午前の半日の時間は1日の勤務時間より短くしてください。", "The morning half day must be shorter than the day.")
+	case s.MorningEndMin < 0 || s.MorningEndMin >= 24*60:
+		return kintai.Invalid("morning_end_min", "午前半日の終わりの時刻が不正です。", "The end of the morning half day must be a time of day.")
 	case s.CarryMaxDays < 0:
 		return kintai.Invalid("carry_max_days", "繰越日数の上限が不正です。", "The carry-over limit cannot be negative.")
 	case s.FiscalYearStart < time.January || s.FiscalYearStart > time.December:

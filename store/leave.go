@@ -203,9 +203,9 @@ func leaveUnit(u approval.LeaveUnit) leave.Unit {
 }
 
 // fillHalfDay sets the hours of a half day of leave from the day's hours,
-// whatever a client sent: the morning runs from the start to the first
-// break, the afternoon from the end of that break to the end; a day with
-// no break is split where the entity's morning half day ends
+// whatever a client sent: split at the entity's leave.Settings.MorningEndMin
+// when set (around the break it falls in), otherwise at the first break;
+// a day with no break is split where the entity's morning half day ends
 // (leave.Settings.HalfDays). A day with no hours has no half day.
 func (tx *Tx) fillHalfDay(ctx context.Context, req *approval.Request) error {
 	l := req.Leave
@@ -222,14 +222,16 @@ func (tx *Tx) fillHalfDay(ctx context.Context, req *approval.Request) error {
 			fmt.Sprintf("%s は勤務時間の割り振られた勤務日ではないため、半日休暇は申請できません。", l.FromOn),
 			fmt.Sprintf("%s is not a working day with hours, so no half day can be taken.", l.FromOn))
 	}
-	split := rules.Interval{}
-	if len(shift.Breaks) > 0 {
+	cfg, err := tx.FindLeaveConfig(ctx)
+	if err != nil {
+		return err
+	}
+	split, ok := morningEnd(shift, l.FromOn.Time(tx.db.Zone()), cfg.Settings.MorningEndMin)
+	switch {
+	case ok:
+	case len(shift.Breaks) > 0:
 		split = shift.Breaks[0]
-	} else {
-		cfg, err := tx.FindLeaveConfig(ctx)
-		if err != nil {
-			return err
-		}
+	default:
 		st, err := tx.FindStaffByID(ctx, req.StaffID)
 		if err != nil {
 			return err
@@ -248,6 +250,26 @@ func (tx *Tx) fillHalfDay(ctx context.Context, req *approval.Request) error {
 		l.From, l.To = split.End, shift.End
 	}
 	return nil
+}
+
+// morningEnd returns where the entity's morning half day ends on a day
+// starting at midnight: at endMin after midnight, or around the break
+// that time falls in; ok is false when endMin is 0 (unset) or falls
+// outside the shift's hours, for the first-break rule to apply.
+func morningEnd(shift *rules.Shift, midnight time.Time, endMin int) (rules.Interval, bool) {
+	if endMin <= 0 {
+		return rules.Interval{}, false
+	}
+	at := midnight.Add(time.Duration(endMin) * time.Minute)
+	if !at.After(shift.Start) || !at.Before(shift.End) {
+		return rules.Interval{}, false
+	}
+	for _, b := range shift.Breaks {
+		if !at.Before(b.Start) && !at.After(b.End) {
+			return b, true
+		}
+	}
+	return rules.Interval{Start: at, End: at}, true
 }
 
 // leaveUses returns the uses of leave request r: one day for each day of

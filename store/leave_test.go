@@ -283,6 +283,38 @@ func TestHalfDayLeave(t *testing.T) {
 		if day := r.Days[4]; day.Date != mon || day.LeaveMin != 210 || day.AbsenceMin != 0 || day.LateMin != 0 {
 			t.Errorf("%v with a morning off: leave %d, absence %d, late %d; want 210, 0, 0", day.Date, day.LeaveMin, day.AbsenceMin, day.LateMin)
 		}
+
+		// An entity whose morning ends at 11:45 splits there; at 12:30,
+		// inside the break, around the break.
+		grantLeave(t, db, leave.Annual, leave.DaysAmount(2), d(2026, 4, 1), id)
+		for _, tt := range []struct {
+			endMin            int
+			unit              approval.LeaveUnit
+			fromH, fromM, toH int
+			toM               int
+		}{
+			{705, approval.LeaveMorning, 8, 30, 11, 45},
+			{705, approval.LeaveAfternoon, 11, 45, 17, 15},
+			{750, approval.LeaveMorning, 8, 30, 12, 0},
+			{750, approval.LeaveAfternoon, 13, 0, 17, 15},
+		} {
+			system(t, db, func(ctx context.Context, tx *store.Tx) error {
+				c, err := tx.FindLeaveConfig(ctx)
+				if err != nil {
+					return err
+				}
+				c.Settings.MorningEndMin = tt.endMin
+				return tx.SaveLeaveConfig(ctx, &c)
+			})
+			day := d(2026, 10, 19)
+			if tt.endMin == 750 {
+				day = d(2026, 10, 20)
+			}
+			l := create(t, db, a, half(tt.unit, day)).Leave
+			if !l.From.Equal(at(day, tt.fromH, tt.fromM)) || !l.To.Equal(at(day, tt.toH, tt.toM)) {
+				t.Errorf("morning ending at %d min, %s = %v–%v, want %02d:%02d–%02d:%02d", tt.endMin, tt.unit, l.From, l.To, tt.fromH, tt.fromM, tt.toH, tt.toM)
+			}
+		}
 	})
 }
 

@@ -2,11 +2,15 @@ package app
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 
+	"kintai"
+	"kintai/calendar"
 	"kintai/leave"
 )
 
@@ -94,6 +98,12 @@ func TestBrowserLeaveSettings(t *testing.T) {
 	p.set("#new_period", "fiscal_year")
 	p.do(chromedp.Click(chromedp.CSS("#new_paid")))
 	p.fill("#morning_min", "225")
+	// Limits by case, the window, who may take it and the morning's end.
+	p.fill("#case_bereavement_grandparent", "4")
+	p.fill("#window_from_summer", "6/1")
+	p.fill("#window_to_summer", "10/31")
+	p.do(chromedp.Click(chromedp.CSS("#eligible_volunteer_regular")))
+	p.fill("#morning_end", "12:15")
 	if st := p.submit("#save-leave-settings"); st != 200 {
 		p.fail("save: status %d, want 200", st)
 	}
@@ -108,6 +118,29 @@ func TestBrowserLeaveSettings(t *testing.T) {
 	}
 	if annual, _ := c.Type("annual"); annual.Disabled || len(annual.Units) != 3 {
 		t.Errorf("annual leave after the save = %+v, want unchanged", annual)
+	}
+	bereavement, _ := c.Type(leave.CodeBereavement)
+	grandparent := slices.IndexFunc(bereavement.Limit.Cases, func(x leave.Case) bool { return x.Code == "grandparent" })
+	if grandparent < 0 || bereavement.Limit.Cases[grandparent].Days != 4 || bereavement.Limit.Cases[0].Days != 7 {
+		t.Errorf("忌引 cases after the save = %+v, want 祖父母 4 days and 配偶者 still 7", bereavement.Limit.Cases)
+	}
+	summer, _ := c.Type(leave.CodeSummer)
+	if w := summer.Window; w == nil || w.From != (calendar.MonthDay{Month: time.June, Day: 1}) || w.To != (calendar.MonthDay{Month: time.October, Day: 31}) {
+		t.Errorf("夏季休暇 window after the save = %+v, want 6/1–10/31", summer.Window)
+	}
+	if volunteer, _ := c.Type("volunteer"); !slices.Equal(volunteer.Eligible, []kintai.EmploymentType{kintai.Regular}) || c.Settings.MorningEndMin != 12*60+15 {
+		t.Errorf("saved: volunteer eligible %v, morning end %d; want regular staff only and 735", volunteer.Eligible, c.Settings.MorningEndMin)
+	}
+	if got := p.value("#window_from_summer"); got != "6/1" {
+		t.Errorf("window shown after the save = %q, want 6/1", got)
+	}
+	// A window with one end only: refused by its field, nothing saved.
+	p.do(p.clear("#window_to_summer"))
+	if st := p.submit("#save-leave-settings"); st != 400 {
+		t.Errorf("window with one end: status %d, want 400", st)
+	}
+	if got := p.text("#leave-settings-error"); !strings.Contains(got, "夏季休暇の取得期間") || len(p.texts("#window_from_summer.bad")) != 1 {
+		t.Errorf("error = %q, want it to name 夏季休暇の取得期間 and mark the field", got)
 	}
 	// A bad number: refused by its field, nothing saved.
 	p.open("/settings/leave")

@@ -8,15 +8,18 @@ import (
 	"strings"
 
 	"kintai"
+	"kintai/calendar"
 	"kintai/leave"
 	"kintai/store"
 	"kintai/web"
 )
 
 // The leave settings page (/settings/leave): HR edits the entity's leave
-// types (休暇の種類) and the half-day and carry-over settings. What the
-// form does not show (cases, windows, eligibility, notes) is kept as
-// stored; the JSON API (PUT /api/v1/leave-settings) edits everything.
+// types (休暇の種類) — offered or not, name, units, limit (a simple one or
+// the days of each case), pay, the part of the year they may be taken in
+// and who may take them — and the half-day and carry-over settings. What
+// the form does not show (notes, the period of a limit by case) is kept
+// as stored; the JSON API (PUT /api/v1/leave-settings) edits everything.
 
 // leaveUnitChoices are the units the form offers, in order.
 var leaveUnitChoices = []leave.Unit{leave.UnitDay, leave.UnitHalfDay, leave.UnitHour, leave.UnitQuarterHour}
@@ -35,10 +38,25 @@ var leavePeriodChoices = []struct {
 type leaveTypeRow struct {
 	leave.Type
 	// LimitDays is the limit typed, "" for none; Simple is false for a
-	// limit by case, which the form shows but does not edit.
+	// limit by case, whose days Cases hold as typed.
 	LimitDays string
 	Simple    bool
+	Cases     []leaveCaseRow
 	Builtin   bool
+	// WindowFrom and WindowTo are the window as typed ("7/1"), "" for
+	// none.
+	WindowFrom, WindowTo string
+}
+
+// leaveCaseRow is one case of a limit by case, its days as typed.
+type leaveCaseRow struct {
+	Code, Name, Days string
+}
+
+// EligibleHas reports whether e is listed as eligible, for the template
+// (none listed: everyone).
+func (r leaveTypeRow) EligibleHas(e kintai.EmploymentType) bool {
+	return slices.Contains(r.Eligible, e)
 }
 
 // leaveSettingsPage is what the page shows.
@@ -49,7 +67,11 @@ type leaveSettingsPage struct {
 		Period leave.Period
 		Label  string
 	}
+	Employment               []kintai.EmploymentType
 	MorningMin, CarryMaxDays string
+	// MorningEnd is when a morning half day ends ("12:15"), "" for the
+	// first break.
+	MorningEnd string
 	// New is the type being added, as typed.
 	New struct {
 		Code, Name, LimitDays, Period string
@@ -68,8 +90,11 @@ func (leaveSettingsPage) HasUnit(units []leave.Unit, u leave.Unit) bool {
 }
 
 func (a *App) leaveSettingsView(c store.LeaveConfig) leaveSettingsPage {
-	d := leaveSettingsPage{Units: leaveUnitChoices, Periods: leavePeriodChoices,
+	d := leaveSettingsPage{Units: leaveUnitChoices, Periods: leavePeriodChoices, Employment: kintai.EmploymentTypes,
 		MorningMin: strconv.Itoa(c.Settings.MorningMin), CarryMaxDays: strconv.Itoa(c.Settings.CarryMaxDays)}
+	if m := c.Settings.MorningEndMin; m > 0 {
+		d.MorningEnd = fmt.Sprintf("%02d:%02d", m/60, m%60)
+	}
 	builtin := map[string]bool{}
 	for _, t := range leave.DefaultTypes() {
 		builtin[t.Code] = true
@@ -78,6 +103,14 @@ func (a *App) leaveSettingsView(c store.LeaveConfig) leaveSettingsPage {
 		row := leaveTypeRow{Type: t, Simple: t.Limit == nil || len(t.Limit.Cases) == 0, Builtin: builtin[t.Code]}
 		if t.Limit != nil && len(t.Limit.Cases) == 0 && t.Limit.Days > 0 {
 			row.LimitDays = strconv.Itoa(t.Limit.Days)
+		}
+		if t.Limit != nil {
+			for _, cs := range t.Limit.Cases {
+				row.Cases = append(row.Cases, leaveCaseRow{Code: cs.Code, Name: cs.Name, Days: strconv.Itoa(cs.Days)})
+			}
+		}
+		if w := t.Window; w != nil {
+			row.WindowFrom, row.WindowTo = monthDayText(w.From), monthDayText(w.To)
 		}
 		d.Rows = append(d.Rows, row)
 	}
@@ -138,8 +171,14 @@ func (a *App) pageLeaveSettingsSave(w http.ResponseWriter, r *http.Request) erro
 		// Show what was typed, with the error by its field.
 		d := a.leaveSettingsView(c)
 		d.MorningMin, d.CarryMaxDays = r.PostFormValue("morning_min"), r.PostFormValue("carry_max_days")
+		d.MorningEnd = r.PostFormValue("morning_end")
 		for i := range d.Rows {
-			d.Rows[i].LimitDays = r.PostFormValue("limit_" + d.Rows[i].Code)
+			row := &d.Rows[i]
+			row.LimitDays = r.PostFormValue("limit_" + row.Code)
+			row.WindowFrom, row.WindowTo = r.PostFormValue("window_from_"+row.Code), r.PostFormValue("window_to_"+row.Code)
+			for j := range row.Cases {
+				row.Cases[j].Days = r.PostFormValue("case_" + row.Code + "_" + row.Cases[j].Code)
+			}
 		}
 		d.New.Code, d.New.Name, d.New.LimitDays = r.PostFormValue("new_code"), r.PostFormValue("new_name"), r.PostFormValue("new_limit_days")
 		d.New.Period, d.New.Units, d.New.Paid = r.PostFormValue("new_period"), formUnits(r, "new_unit_"), r.PostFormValue("new_paid") != ""
@@ -168,6 +207,27 @@ func (a *App) leaveSettingsFromForm(r *http.Request, c *store.LeaveConfig) error
 		}
 		t.Units = formUnits(r, "unit_"+t.Code+"_")
 		t.Paid = r.PostFormValue("paid_"+t.Code) != ""
+		if t.Limit != nil {
+			for j := range t.Limit.Cases {
+				cs := &t.Limit.Cases[j]
+				days, err := formDays("types."+t.Code+".cases."+cs.Code, r.PostFormValue("case_"+t.Code+"_"+cs.Code), t.Name+"（"+cs.Name+"）の日数")
+				if err != nil {
+					return err
+				}
+				cs.Days = days
+			}
+		}
+		w, err := formWindow("types."+t.Code+".window", v("window_from_"+t.Code), v("window_to_"+t.Code), t.Name)
+		if err != nil {
+			return err
+		}
+		t.Window = w
+		t.Eligible = nil
+		for _, e := range kintai.EmploymentTypes {
+			if r.PostFormValue("eligible_"+t.Code+"_"+string(e)) != "" {
+				t.Eligible = append(t.Eligible, e)
+			}
+		}
 		if t.Limit == nil || len(t.Limit.Cases) == 0 {
 			days, err := formDays("types."+t.Code+".limit", r.PostFormValue("limit_"+t.Code), t.Name+"の上限日数")
 			if err != nil {
@@ -218,5 +278,32 @@ func (a *App) leaveSettingsFromForm(r *http.Request, c *store.LeaveConfig) error
 		return err
 	}
 	c.Settings.MorningMin, c.Settings.CarryMaxDays = morning, carry
+	c.Settings.MorningEndMin = 0
+	if end := v("morning_end"); end != "" {
+		m, ok := parseClock(end)
+		if !ok || m <= 0 || m >= 24*60 {
+			return kintai.Invalid("settings.morning_end_min", "午前半日の終わりは 12:15 のように時刻で入力してください。", "Give the end of the morning half day as a time, such as 12:15.")
+		}
+		c.Settings.MorningEndMin = m
+	}
 	return nil
+}
+
+// monthDayText shows a day of the year as the form takes it ("7/1").
+func monthDayText(md calendar.MonthDay) string { return fmt.Sprintf("%d/%d", md.Month, md.Day) }
+
+// formWindow reads the part of the year a type may be taken in: both
+// ends, or neither for the whole year.
+func formWindow(field, from, to, name string) (*leave.Window, error) {
+	if from == "" && to == "" {
+		return nil, nil
+	}
+	f, err1 := parseMonthDay(field, from)
+	t, err2 := parseMonthDay(field, to)
+	w := &leave.Window{From: f, To: t}
+	if err1 != nil || err2 != nil || !w.Valid() {
+		return nil, kintai.Invalid(field, name+"の取得期間は 7/1 と 9/30 のように始めと終わりの両方を月/日で入力してください（通年なら両方空欄）。",
+			"Give both ends of the window as month/day, such as 7/1 and 9/30, or neither for the whole year.")
+	}
+	return w, nil
 }
