@@ -375,7 +375,7 @@ func (tx *Tx) loadStaffLeave(ctx context.Context, cfg *LeaveConfig, staffID int6
 			sl.pending = append(sl.pending, uses...)
 		}
 	}
-	return sl, tx.addDaikyuOrders(ctx, sl)
+	return sl, nil
 }
 
 // linkDaikyu keeps the holiday-work orders in step with a 代休 leave
@@ -453,8 +453,9 @@ func (tx *Tx) linkDaikyu(ctx context.Context, before, after approval.Request) er
 	return nil
 }
 
-// addDaikyuOrders adds to sl's 代休 ledger what its holiday-work orders
-// with 代休 in force give: a day owed from the holiday until
+// addDaikyuOrders adds to sl's 代休 ledger, for the callers that read it
+// (the balances, the check of a 代休 request; not the annual-leave runs),
+// what its holiday-work orders with 代休 in force give: a day owed from the holiday until
 // approval.Settings.DaikyuAfterDays after it, and, for a 代休日 the
 // orderer designated, its use. A 代休日 set by a 代休 leave request
 // (approval.LinkDaikyuLeave) is that request's use already.
@@ -556,6 +557,11 @@ func (tx *Tx) checkLeaveBalance(ctx context.Context, req approval.Request, withP
 	sl, err := tx.loadStaffLeave(ctx, &cfg, req.StaffID, l.FromOn, req.ID)
 	if err != nil {
 		return err
+	}
+	if balanced && b == leave.Compensatory {
+		if err := tx.addDaikyuOrders(ctx, sl); err != nil {
+			return err
+		}
 	}
 	uses, err := tx.leaveUses(ctx, req, sl.halfDays())
 	if err != nil || len(uses) == 0 {
@@ -699,6 +705,9 @@ func (tx *Tx) staffLeave(ctx context.Context, staffID int64, asOf kintai.Date) (
 	}
 	sl, err := tx.loadStaffLeave(ctx, &cfg, staffID, asOf, 0)
 	if err != nil {
+		return StaffLeave{}, err
+	}
+	if err := tx.addDaikyuOrders(ctx, sl); err != nil {
 		return StaffLeave{}, err
 	}
 	out := StaffLeave{StaffID: staffID, AsOf: asOf, DayMin: sl.dayMin, Balances: []LeaveBalance{}}
