@@ -182,12 +182,18 @@ func (tx *Tx) leaveDayMinutes(ctx context.Context, st *kintai.Staff, day kintai.
 	if err != nil {
 		return 0, leave.Terms{}, err
 	}
+	m, terms := leaveDayMinutesOf(st, p, s)
+	return m, terms, nil
+}
+
+// leaveDayMinutesOf is leaveDayMinutes on work pattern p.
+func leaveDayMinutesOf(st *kintai.Staff, p rules.Pattern, s leave.Settings) (int, leave.Terms) {
 	terms := leaveTerms(st, p)
 	m, err := leave.DayMinutes(terms, s)
 	if err != nil {
-		return s.DayMin, terms, nil
+		return s.DayMin, terms
 	}
-	return m, terms, nil
+	return m, terms
 }
 
 func leaveUnit(u approval.LeaveUnit) leave.Unit {
@@ -352,17 +358,26 @@ func (tx *Tx) loadStaffLeave(ctx context.Context, cfg *LeaveConfig, staffID int6
 	if err != nil {
 		return nil, err
 	}
-	sl := &staffLeave{staff: st, cfg: cfg, settings: cfg.Settings, requests: map[int64]approval.Request{}}
-	if sl.dayMin, sl.terms, err = tx.leaveDayMinutes(ctx, st, day, sl.settings); err != nil {
+	p, err := tx.patternOn(ctx, staffID, day)
+	if err != nil {
 		return nil, err
 	}
-	if sl.grants, err = findLeaveGrants(ctx, tx, staffID, false); err != nil {
+	grants, err := findLeaveGrants(ctx, tx, staffID, false)
+	if err != nil {
 		return nil, err
 	}
 	reqs, err := tx.staffRequests(ctx, staffID, approval.KindLeave, except)
 	if err != nil {
 		return nil, err
 	}
+	return tx.newStaffLeave(ctx, cfg, st, p, grants, reqs)
+}
+
+// newStaffLeave builds the ledgers' sources of staff member st on work
+// pattern p from their grants (not revoked) and leave requests.
+func (tx *Tx) newStaffLeave(ctx context.Context, cfg *LeaveConfig, st *kintai.Staff, p rules.Pattern, grants []LeaveGrant, reqs []approval.Request) (*staffLeave, error) {
+	sl := &staffLeave{staff: st, cfg: cfg, settings: cfg.Settings, requests: map[int64]approval.Request{}, grants: grants}
+	sl.dayMin, sl.terms = leaveDayMinutesOf(st, p, cfg.Settings)
 	for _, r := range reqs {
 		uses, err := tx.leaveUses(ctx, r, sl.halfDays())
 		if err != nil {
@@ -376,6 +391,83 @@ func (tx *Tx) loadStaffLeave(ctx context.Context, cfg *LeaveConfig, staffID int6
 		}
 	}
 	return sl, nil
+}
+
+// loadStaffLeaves is loadStaffLeave for many staff at once, a few
+// queries per 500 staff rather than several per staff member: the
+// five-day list of everyone in HR's scope. Ids that are no staff member
+// are left out.
+func (tx *Tx) loadStaffLeaves(ctx context.Context, cfg *LeaveConfig, staffIDs []int64, day kintai.Date) (map[int64]*staffLeave, error) {
+	patterns, err := findPatterns(ctx, tx)
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[int64]rules.Pattern, len(patterns))
+	for _, p := range patterns {
+		byID[p.ID] = p
+	}
+	out := make(map[int64]*staffLeave, len(staffIDs))
+	for chunk := range slices.Chunk(staffIDs, 500) {
+		staff := map[int64]*kintai.Staff{}
+		err := tx.queryIn(ctx, `SELECT `+staffColumns+` FROM staff WHERE id IN ({ids})`, nil, chunk, func(rows *sql.Rows) error {
+			st, err := scanStaff(rows)
+			staff[st.ID] = &st
+			return err
+		})
+		if err != nil {
+			return nil, err
+		}
+		// The assignment on day of each staff member: the latest start.
+		pattern := map[int64]rules.Pattern{}
+		err = tx.queryIn(ctx, `SELECT staff_id, pattern_id FROM staff_work_patterns WHERE valid_from_on <= ? AND (valid_to_on IS NULL OR valid_to_on >= ?)
+			AND staff_id IN ({ids}) ORDER BY staff_id, valid_from_on DESC`, []any{day, day}, chunk, func(rows *sql.Rows) error {
+			var staffID, patternID int64
+			if err := rows.Scan(&staffID, &patternID); err != nil {
+				return err
+			}
+			if _, ok := pattern[staffID]; !ok {
+				pattern[staffID] = byID[patternID]
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		grants := map[int64][]LeaveGrant{}
+		err = tx.queryIn(ctx, `SELECT `+leaveGrantColumns+` FROM leave_grants WHERE revoked_at IS NULL AND staff_id IN ({ids}) ORDER BY granted_on, id`, nil, chunk,
+			func(rows *sql.Rows) error {
+				g, err := scanLeaveGrant(rows)
+				grants[g.StaffID] = append(grants[g.StaffID], g)
+				return err
+			})
+		if err != nil {
+			return nil, err
+		}
+		reqs := map[int64][]approval.Request{}
+		err = tx.queryIn(ctx, `SELECT `+requestColumns+` FROM requests WHERE kind = ? AND status IN ('pending', 'approved', 'cancel_pending')
+			AND staff_id IN ({ids}) ORDER BY id`, []any{approval.KindLeave}, chunk, func(rows *sql.Rows) error {
+			r, _, err := scanRequest(rows)
+			reqs[r.StaffID] = append(reqs[r.StaffID], r)
+			return err
+		})
+		if err != nil {
+			return nil, err
+		}
+		for _, id := range chunk {
+			st, ok := staff[id]
+			if !ok {
+				continue
+			}
+			p, ok := pattern[id]
+			if !ok {
+				p = shiftOnly
+			}
+			if out[id], err = tx.newStaffLeave(ctx, cfg, st, p, nonNilSlice(grants[id]), reqs[id]); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return out, nil
 }
 
 // linkDaikyu keeps the holiday-work orders in step with a 代休 leave
@@ -673,11 +765,11 @@ func (db *DB) FiveDayAlerts(ctx context.Context, staffIDs []int64, asOf kintai.D
 		if !cfg.Settings.FiveDay.Enabled {
 			return nil
 		}
-		for _, id := range staffIDs {
-			sl, err := tx.loadStaffLeave(ctx, &cfg, id, asOf, 0)
-			if err != nil {
-				return err
-			}
+		all, err := tx.loadStaffLeaves(ctx, &cfg, staffIDs, asOf)
+		if err != nil {
+			return err
+		}
+		for id, sl := range all {
 			if a, ok := sl.fiveDayAlert(asOf); ok {
 				out[id] = a
 			}

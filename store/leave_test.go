@@ -442,3 +442,48 @@ func TestOvertimeCompGrantAtClose(t *testing.T) {
 		}
 	})
 }
+
+// TestFiveDayAlertsBulk: the five-day list, read for everyone at once,
+// says what each staff member's own leave page says: 10 days granted and
+// none taken alerts; 5 taken (a day-unit request over a week) does not;
+// fewer than 10 granted does not; an unknown id is left out.
+func TestFiveDayAlertsBulk(t *testing.T) {
+	storetest.Each(t, storetest.NewClock(t0).Now, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		o := seedRequestOrg(t, db)
+		d := kintai.NewDate
+		none := newTeamStaff(t, db, o, "160", "未取得 一郎")
+		took := newTeamStaff(t, db, o, "161", "取得 二郎")
+		few := newTeamStaff(t, db, o, "162", "少数 三郎")
+		assignStandard(t, db, took)
+		grantLeave(t, db, leave.Annual, leave.DaysAmount(10), d(2026, 4, 1), none, took)
+		grantLeave(t, db, leave.Annual, leave.DaysAmount(5), d(2026, 4, 1), few)
+		req := create(t, db, actorOf(t, db, took), approval.Request{Kind: approval.KindLeave,
+			Leave: &approval.Leave{Type: "annual", Unit: approval.LeaveDay, FromOn: d(2026, 8, 3), ToOn: d(2026, 8, 9)}})
+		if _, _, err := decide(db, actorOf(t, db, o.leader), req.ID, approval.ActionApprove, ""); err != nil {
+			t.Fatal(err)
+		}
+		asOf := d(2026, 10, 1)
+		ids := []int64{none, took, few, o.applicant, 999999}
+		got, err := db.FiveDayAlerts(ctx, ids, asOf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, id := range ids[:4] {
+			one := staffLeave(t, db, id, asOf).Alert
+			a, ok := got[id]
+			if ok != (one != nil) || (ok && a != *one) {
+				t.Errorf("staff %d: bulk alert %+v (%v), own page %+v", id, a, ok, one)
+			}
+		}
+		if _, ok := got[none]; !ok {
+			t.Errorf("no alert for 10 days granted and none taken: %+v", got)
+		}
+		if _, ok := got[took]; ok {
+			t.Errorf("an alert for 5 days taken: %+v", got[took])
+		}
+		if _, ok := got[few]; ok {
+			t.Errorf("an alert for 5 days granted: %+v", got[few])
+		}
+	})
+}

@@ -3,6 +3,7 @@ package store
 import (
 	"cmp"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -1323,6 +1324,32 @@ func (tx *Tx) execIn(ctx context.Context, q string, args []any, ids []int64) err
 			return err
 		}
 		ids = ids[n:]
+	}
+	return nil
+}
+
+// queryIn runs q once per chunk of ids, {ids} in q replaced by the
+// chunk's placeholders (appended after args), and calls fn on each row.
+func (tx *Tx) queryIn(ctx context.Context, q string, args []any, ids []int64, fn func(*sql.Rows) error) error {
+	for chunk := range slices.Chunk(ids, 500) {
+		a := append([]any{}, args...)
+		for _, id := range chunk {
+			a = append(a, id)
+		}
+		rows, err := tx.query(ctx, strings.Replace(q, "{ids}", placeholders(len(chunk)), 1), a...)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			if err := fn(rows); err != nil {
+				rows.Close()
+				return err
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
 	}
 	return nil
 }
