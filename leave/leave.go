@@ -34,6 +34,9 @@ const (
 	OtherLeave   Category = "other"         // 介護休暇, 組合休暇 and the like
 )
 
+// Categories lists every category in display order.
+var Categories = []Category{Annual, Sick, Special, Summer, Compensatory, OvertimeComp, OtherLeave}
+
 var categoryLabels = map[Category]string{
 	Annual: "年次休暇", Sick: "病気休暇", Special: "特別休暇", Summer: "夏季休暇",
 	Compensatory: "代休", OvertimeComp: "超勤代休時間", OtherLeave: "その他",

@@ -179,15 +179,18 @@ func TestWriteCSVUnencodable(t *testing.T) {
 
 func TestWriteCSVFormats(t *testing.T) {
 	rows := sampleRows(t)[:1]
+	rows[0].Result.LeaveByCategory = map[string]int{"annual": 585, "sick": 90}
+	rows[0].Result.Over60RestMin = 30
 	cols := []Column{{"worked", "w"}, {"cat:ot125:time", "t"}, {"cat:ot125:hours", "h"}, {"cat:ot160:amount", "a"},
-		{"deduction", "d"}, {"kana", "k"}, {"employment_type_code", "e"}, {"month", "m"}}
+		{"deduction", "d"}, {"kana", "k"}, {"employment_type_code", "e"}, {"month", "m"},
+		{"leave:annual", "年休"}, {"leave:sick", "病休"}, {"leave:summer", "夏休"}, {"over60_rest", "60超休日"}}
 	tests := []struct {
 		hf   HoursFormat
 		want []string
 	}{
-		{Hours, []string{"169.50", "13.67", "14", "0", "0.17", "ヤマダ タロウ", "regular", "10"}},
-		{HMM, []string{"169:30", "13:40", "14", "0", "0:10", "ヤマダ タロウ", "regular", "10"}},
-		{Minutes, []string{"10170", "820", "14", "0", "10", "ヤマダ タロウ", "regular", "10"}},
+		{Hours, []string{"169.50", "13.67", "14", "0", "0.17", "ヤマダ タロウ", "regular", "10", "9.75", "1.50", "0.00", "0.50"}},
+		{HMM, []string{"169:30", "13:40", "14", "0", "0:10", "ヤマダ タロウ", "regular", "10", "9:45", "1:30", "0:00", "0:30"}},
+		{Minutes, []string{"10170", "820", "14", "0", "10", "ヤマダ タロウ", "regular", "10", "585", "90", "0", "30"}},
 	}
 	for _, tt := range tests {
 		t.Run(string(tt.hf), func(t *testing.T) {

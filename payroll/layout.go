@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"kintai"
+	"kintai/leave"
 	"kintai/rules"
 )
 
@@ -140,6 +141,9 @@ func init() {
 			field{"cat:" + code + ":amount", label + " 金額", func(r *Row) cell { return number(r.category(code).AmountYen) }},
 		)
 	}
+	for _, c := range leave.Categories {
+		fields = append(fields, field{"leave:" + string(c), c.Label() + " 取得時間", func(r *Row) cell { return duration(r.Result.LeaveByCategory[string(c)]) }})
+	}
 	for i := range fields {
 		fieldByKey[fields[i].key] = &fields[i]
 	}
@@ -150,7 +154,9 @@ func init() {
 // "cat:c:hours" (hours rounded by the monthly rule, the hours paid),
 // "cat:c:time" (the exact minutes, in the HoursFormat), "cat:c:unit" (yen
 // per hour) and "cat:c:amount" (yen). Headers of categories show the rates
-// of rules.DefaultSettings; an entity with other rates sets its own.
+// of rules.DefaultSettings; an entity with other rates sets its own. For
+// each leave category c (leave.Annual …) "leave:c" is the leave taken
+// inside regular hours, paid or not, in the HoursFormat.
 func Columns() []Column {
 	cols := make([]Column, len(fields))
 	for i, f := range fields {

@@ -7,6 +7,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"kintai"
+	"kintai/leave"
 )
 
 func TestFormatDuration(t *testing.T) {
@@ -88,8 +89,8 @@ func TestColumnsDistinct(t *testing.T) {
 		}
 		keys[c.Key], headers[c.Header] = true, true
 	}
-	if n := len(Columns()); n != 29+4*len(categoryCodes) {
-		t.Errorf("len(Columns()) = %d, want %d", n, 29+4*len(categoryCodes))
+	if n := len(Columns()); n != 29+4*len(categoryCodes)+len(leave.Categories) {
+		t.Errorf("len(Columns()) = %d, want %d", n, 29+4*len(categoryCodes)+len(leave.Categories))
 	}
 }
 

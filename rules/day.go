@@ -203,6 +203,24 @@ func dayCompute(s Settings, in *DayInput, staffID int64, loc *time.Location, asO
 			leave = dayNorm(paidIvs...).and(rsched)
 			unpaid = dayNorm(unpaidIvs...).and(rsched).minus(leave)
 			r.LeaveMin, r.UnpaidLeaveMin = leave.minutes(), unpaid.minutes()
+			// By category, paid leave first as above, each minute once.
+			var seen []Interval
+			for _, paid := range []bool{true, false} {
+				for _, l := range in.Leave {
+					if l.Paid != paid {
+						continue
+					}
+					iv := Interval{l.Start.Truncate(time.Minute), l.End.Truncate(time.Minute)}
+					m := dayNorm(iv).and(rsched).minus(dayNorm(seen...)).minutes()
+					seen = append(seen, iv)
+					if m > 0 && l.Category != "" {
+						if r.LeaveByCategory == nil {
+							r.LeaveByCategory = map[string]int{}
+						}
+						r.LeaveByCategory[l.Category] += m
+					}
+				}
+			}
 		} else {
 			warn(WarnLeaveOnDayOff, "勤務時間が割り振られていない日の休暇は集計しません。", "Leave on a day without regular hours is not counted.")
 		}

@@ -63,6 +63,7 @@ type dayFigures struct {
 	Scheduled, Worked, Regular, Late, Early, Break, BreakAdded int
 	Overtime, Band100, Night, NightRegular, HolidayPay         int
 	Leave, UnpaidLeave, Absence                                int
+	LeaveByCategory                                            map[string]int
 	FirstIn, LastOut                                           string
 	Segments                                                   []daySeg
 	Exceptions, Warnings                                       []string
@@ -85,7 +86,7 @@ func dayFiguresOf(r DayResult) dayFigures {
 		Kind: r.Kind, Scheduled: r.ScheduledMin, Worked: r.WorkedMin, Regular: r.RegularMin, Late: r.LateMin, Early: r.EarlyMin,
 		Break: r.BreakMin, BreakAdded: r.BreakAddedMin, Overtime: r.OvertimeMin, Band100: r.Band100Min, Night: r.NightMin,
 		NightRegular: r.NightRegularMin, HolidayPay: r.HolidayPayMin, Leave: r.LeaveMin, UnpaidLeave: r.UnpaidLeaveMin,
-		Absence: r.AbsenceMin, FirstIn: dayClock(r.Date, r.FirstIn), LastOut: dayClock(r.Date, r.LastOut),
+		LeaveByCategory: r.LeaveByCategory, Absence: r.AbsenceMin, FirstIn: dayClock(r.Date, r.FirstIn), LastOut: dayClock(r.Date, r.LastOut),
 		Telework: r.Telework, Special: r.Special,
 	}
 	for _, s := range r.Segments {
@@ -168,11 +169,11 @@ func TestComputeDay(t *testing.T) {
 		{"absent all day", dayPlanned(t, fixed, tue, nil), nil, time.Time{},
 			dayFigures{Kind: Workday, Scheduled: 465, Absence: 465}},
 		{"annual leave by the hour", dayWithLeave(dayWith(dayPlanned(t, fixed, tue, nil), dayPs(tue, in, 10, 30, out, 17, 15)),
-			Leave{Interval{dayJST(tue, 8, 30), dayJST(tue, 10, 30)}, "annual", true}), nil, time.Time{},
-			dayFigures{Kind: Workday, Scheduled: 465, Worked: 345, Regular: 345, Leave: 120, Break: 60, FirstIn: "10:30", LastOut: "17:15"}},
+			Leave{Interval{dayJST(tue, 8, 30), dayJST(tue, 10, 30)}, "annual", true, "annual"}), nil, time.Time{},
+			dayFigures{Kind: Workday, Scheduled: 465, Worked: 345, Regular: 345, Leave: 120, LeaveByCategory: map[string]int{"annual": 120}, Break: 60, FirstIn: "10:30", LastOut: "17:15"}},
 		{"unpaid leave in the afternoon, paid leave over lunch counts only regular hours", dayWithLeave(dayWith(dayPlanned(t, fixed, tue, nil), dayPs(tue, in, 8, 30, out, 11, 30)),
-			Leave{Interval{dayJST(tue, 11, 30), dayJST(tue, 13, 30)}, "annual", true}, Leave{Interval{dayJST(tue, 13, 0), dayJST(tue, 18, 0)}, "unpaid", false}), nil, time.Time{},
-			dayFigures{Kind: Workday, Scheduled: 465, Worked: 180, Regular: 180, Leave: 60, UnpaidLeave: 225, FirstIn: "08:30", LastOut: "11:30"}},
+			Leave{Interval{dayJST(tue, 13, 0), dayJST(tue, 18, 0)}, "unpaid", false, "other"}, Leave{Interval{dayJST(tue, 11, 30), dayJST(tue, 13, 30)}, "annual", true, "annual"}), nil, time.Time{},
+			dayFigures{Kind: Workday, Scheduled: 465, Worked: 180, Regular: 180, Leave: 60, UnpaidLeave: 225, LeaveByCategory: map[string]int{"annual": 60, "other": 225}, FirstIn: "08:30", LastOut: "11:30"}},
 		{"forgotten clock-out: nothing invented", dayWith(dayPlanned(t, fixed, tue, nil), dayPs(tue, in, 8, 30, bs, 12, 0, be, 13, 0)), nil, time.Time{},
 			dayFigures{Kind: Workday, Scheduled: 465, Absence: 465, Exceptions: []string{punch.MissingClockOut}}},
 		{"clocked in, day still running", dayWith(dayPlanned(t, fixed, tue, nil), dayPs(tue, in, 8, 40)), nil, dayJST(tue, 15, 0),
@@ -234,7 +235,7 @@ func TestComputeDay(t *testing.T) {
 			dayFigures{Kind: Holiday, Scheduled: 465}},
 		{"年末年始 afternoon", dayWith(dayPlanned(t, fixed, yearEnd, nil), dayPs(yearEnd, in, 13, 0, out, 17, 15)), nil, time.Time{},
 			dayFigures{Kind: YearEnd, Scheduled: 465, Worked: 255, Regular: 255, HolidayPay: 255, FirstIn: "13:00", LastOut: "17:15"}},
-		{"leave on a 祝日 is not counted", dayWithLeave(dayPlanned(t, fixed, showa, nil), Leave{Interval{dayJST(showa, 8, 30), dayJST(showa, 17, 15)}, "annual", true}), nil, time.Time{},
+		{"leave on a 祝日 is not counted", dayWithLeave(dayPlanned(t, fixed, showa, nil), Leave{Interval{dayJST(showa, 8, 30), dayJST(showa, 17, 15)}, "annual", true, "annual"}), nil, time.Time{},
 			dayFigures{Kind: Holiday, Scheduled: 465, Warnings: []string{WarnLeaveOnDayOff}}},
 		{"staggered 7:30-16:15", dayWith(dayPlanned(t, dayStaggeredPattern(), tue, &DayShift{Hours: Span{dayHM(7, 30), dayHM(16, 15)}}), dayPs(tue, in, 7, 25, out, 16, 15)), nil, time.Time{},
 			dayFigures{Kind: Workday, Scheduled: 465, Worked: 470, Regular: 465, Break: 60, Overtime: 5, FirstIn: "07:25", LastOut: "16:15",

@@ -152,10 +152,13 @@ type MonthResult struct {
 	EarlyMin       int `json:"early_min"`
 	LeaveMin       int `json:"leave_min"`
 	UnpaidLeaveMin int `json:"unpaid_leave_min"`
-	AbsenceMin     int `json:"absence_min"`
-	HolidayPayMin  int `json:"holiday_pay_min"`
-	TeleworkDays   int `json:"telework_days"`
-	ExceptionDays  int `json:"exception_days"` // days with punch exceptions
+	// LeaveByCategory splits LeaveMin and UnpaidLeaveMin by the leave's
+	// category (DayResult.LeaveByCategory).
+	LeaveByCategory map[string]int `json:"leave_by_category,omitempty"`
+	AbsenceMin      int            `json:"absence_min"`
+	HolidayPayMin   int            `json:"holiday_pay_min"`
+	TeleworkDays    int            `json:"telework_days"`
+	ExceptionDays   int            `json:"exception_days"` // days with punch exceptions
 	// SpecialMin is the overtime of days marked 特例業務.
 	SpecialMin int `json:"special_min"`
 	// RestDesignatedMin is the overtime outside the 60-hour count (work
@@ -224,6 +227,12 @@ func ComputeMonth(s Settings, in MonthInput) MonthResult {
 		r.LateMin += d.LateMin
 		r.EarlyMin += d.EarlyMin
 		r.LeaveMin += d.LeaveMin
+		for c, m := range d.LeaveByCategory {
+			if r.LeaveByCategory == nil {
+				r.LeaveByCategory = map[string]int{}
+			}
+			r.LeaveByCategory[c] += m
+		}
 		r.UnpaidLeaveMin += d.UnpaidLeaveMin
 		r.AbsenceMin += d.AbsenceMin
 		r.HolidayPayMin += d.HolidayPayMin

@@ -408,3 +408,14 @@ func BenchmarkComputeMonth(b *testing.B) {
 	}
 	b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "staff-months/s")
 }
+
+func TestComputeMonthLeaveByCategory(t *testing.T) {
+	got := ComputeMonth(DefaultSettings(), mayInput(1638,
+		DayResult{Date: may(7), Kind: Workday, ScheduledMin: 465, LeaveMin: 465, LeaveByCategory: map[string]int{"annual": 465}},
+		DayResult{Date: may(8), Kind: Workday, ScheduledMin: 465, LeaveMin: 120, UnpaidLeaveMin: 60, RegularMin: 285, LeaveByCategory: map[string]int{"annual": 120, "other": 60}},
+		DayResult{Date: may(9), Kind: Workday, ScheduledMin: 465, LeaveMin: 465, LeaveByCategory: map[string]int{"sick": 465}}))
+	want := map[string]int{"annual": 585, "other": 60, "sick": 465}
+	if diff := cmp.Diff(want, got.LeaveByCategory); diff != "" {
+		t.Errorf("ComputeMonth().LeaveByCategory (-want +got)\n%s", diff)
+	}
+}

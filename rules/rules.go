@@ -99,6 +99,9 @@ type Leave struct {
 	Interval
 	Kind string `json:"kind"` // a leave type code, e.g. "annual", "sick"
 	Paid bool   `json:"paid"`
+	// Category is the leave's group for payroll (leave.Category: annual,
+	// sick, special, summer, compensatory, overtime_comp, other).
+	Category string `json:"category,omitempty"`
 }
 
 // DayInput is everything the engine needs to compute one business day.
@@ -206,4 +209,7 @@ type DayResult struct {
 
 	Exceptions []punch.Exception `json:"exceptions,omitempty"`
 	Warnings   []Warning         `json:"warnings,omitempty"`
+	// LeaveByCategory splits LeaveMin and UnpaidLeaveMin by
+	// Leave.Category.
+	LeaveByCategory map[string]int `json:"leave_by_category,omitempty"`
 }

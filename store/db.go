@@ -295,6 +295,9 @@ type Tx struct {
 	// servers cache (see cachedEntities).
 	masterDirty bool
 	stmts       map[string]*sql.Stmt // prepared statements bound to this transaction
+	// leaveConfig is the leave configuration as this transaction read it
+	// (FindLeaveConfig); SaveLeaveConfig drops it.
+	leaveConfig *LeaveConfig
 }
 
 // WithTx runs fn in a write transaction on behalf of actor, committing when

@@ -89,9 +89,19 @@ func (db *DB) FindLeaveConfig(ctx context.Context) (LeaveConfig, error) {
 	return findLeaveConfig(ctx, db)
 }
 
-// FindLeaveConfig returns the entity's leave settings and types.
+// FindLeaveConfig returns the entity's leave settings and types, read
+// once per transaction (a bulk approval checks many leave requests).
 func (tx *Tx) FindLeaveConfig(ctx context.Context) (LeaveConfig, error) {
-	return findLeaveConfig(ctx, tx)
+	if tx.leaveConfig == nil {
+		c, err := findLeaveConfig(ctx, tx)
+		if err != nil {
+			return c, err
+		}
+		tx.leaveConfig = &c
+	}
+	c := *tx.leaveConfig
+	c.Types = slices.Clone(c.Types)
+	return c, nil
 }
 
 // SaveLeaveConfig validates and saves c. A built-in type (of
@@ -103,6 +113,7 @@ func (tx *Tx) SaveLeaveConfig(ctx context.Context, c *LeaveConfig) error {
 	if err := ValidateLeaveConfig(c); err != nil {
 		return err
 	}
+	tx.leaveConfig = nil
 	before, err := findLeaveConfig(ctx, tx)
 	if err != nil {
 		return err

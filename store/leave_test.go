@@ -283,6 +283,10 @@ func TestHalfDayLeave(t *testing.T) {
 		if day := r.Days[4]; day.Date != mon || day.LeaveMin != 210 || day.AbsenceMin != 0 || day.LateMin != 0 {
 			t.Errorf("%v with a morning off: leave %d, absence %d, late %d; want 210, 0, 0", day.Date, day.LeaveMin, day.AbsenceMin, day.LateMin)
 		}
+		// Payroll takes it as annual leave.
+		if got := r.Totals.LeaveByCategory; got[string(leave.Annual)] != 210 || len(got) != 1 {
+			t.Errorf("month's leave by category = %v, want annual 210", got)
+		}
 
 		// An entity whose morning ends at 11:45 splits there; at 12:30,
 		// inside the break, around the break.

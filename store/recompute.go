@@ -695,11 +695,12 @@ func applyEffects(in *rules.DayInput, effects []approval.Effect, emp kintai.Empl
 		case approval.EffectTelework:
 			in.Telework = true
 		case approval.EffectLeave:
-			paid := true
+			paid, category := true, leave.OtherLeave
 			if t, ok := types[e.LeaveType]; ok {
-				paid = t.PaidFor(emp)
+				paid, category = t.PaidFor(emp), t.Category
 			}
 			if l, ok := e.Leave(in.Shift, paid); ok {
+				l.Category = string(category)
 				in.Leave = append(in.Leave, l)
 			}
 		case approval.EffectHolidayWork:
@@ -1135,12 +1136,18 @@ func (r *recompute) computeStaff(md *monthData, st *staffRow, punches []punch.Pu
 	if err != nil {
 		return resultRow{}, err
 	}
+	leaveJSON := []byte("{}")
+	if len(mr.LeaveByCategory) > 0 {
+		if leaveJSON, err = json.Marshal(mr.LeaveByCategory); err != nil {
+			return resultRow{}, err
+		}
+	}
 	row := resultRow{staffID: st.id, overtime: mr.OvertimeMin, restDesignated: mr.RestDesignatedMin}
 	row.args = []any{st.id, md.month, nil /* computed_at, set when written */, st.unit, string(profile), mr.DaysWorked,
 		mr.ScheduledMin, mr.WorkedMin, mr.RegularMin, mr.OvertimeMin, mr.Over60Min, mr.Over60RestMin, mr.NightMin, mr.HolidayPayMin,
 		mr.RestDesignatedMin, mr.SpecialMin, mr.LateMin, mr.EarlyMin, mr.LeaveMin, mr.UnpaidLeaveMin, mr.AbsenceMin,
 		mr.TeleworkDays, mr.ExceptionDays, len(mr.Warnings), gravest(alerts), mr.HourlyYen, mr.AmountYen, forecast,
-		string(categories), string(warnings), string(alertsJSON), string(daysJSON), instant(provisional)}
+		string(categories), string(warnings), string(alertsJSON), string(leaveJSON), string(daysJSON), instant(provisional)}
 	return row, nil
 }
 
@@ -1152,7 +1159,7 @@ func nonNilSlice[T any](s []T) []T {
 }
 
 // resultInsertCols is the number of columns of a month_results row.
-const resultInsertCols = 33
+const resultInsertCols = 34
 
 // write stores the rows of mds in one transaction, with the bookkeeping
 // described at the top of this file. deferred are staff-months of a
@@ -1532,6 +1539,13 @@ func appendDay(b []byte, d *rules.DayResult) ([]byte, error) {
 			return nil, err
 		}
 		b = append(append(b, `,"warnings":`...), w...)
+	}
+	if len(d.LeaveByCategory) > 0 {
+		l, err := json.Marshal(d.LeaveByCategory)
+		if err != nil {
+			return nil, err
+		}
+		b = append(append(b, `,"leave_by_category":`...), l...)
 	}
 	return append(b, '}'), nil
 }

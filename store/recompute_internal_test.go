@@ -40,6 +40,7 @@ type storedDay struct {
 	Special         bool              `json:"special,omitempty"`
 	Exceptions      []punch.Exception `json:"exceptions,omitempty"`
 	Warnings        []rules.Warning   `json:"warnings,omitempty"`
+	LeaveByCategory map[string]int    `json:"leave_by_category,omitempty"`
 }
 
 // SetMaxStaffMonthsPerRun sets the bound of one RecomputeStale for the
@@ -61,8 +62,9 @@ func TestMarshalDays(t *testing.T) {
 			Segments: []rules.Segment{{Start: at, Min: 13, Class: rules.ClassWorkday, Counts60: true},
 				{Start: at.Add(90*time.Second + 5), Min: 9, Class: rules.ClassRest, Night: true, Band100: true}},
 			FirstIn: at, LastOut: at.Add(9 * time.Hour), Telework: true, Special: true,
-			Exceptions: []punch.Exception{{StaffID: 1, Day: d, Code: punch.MissingClockOut, Message: "退勤の打刻がありません。<&>", MessageEN: "x"}},
-			Warnings:   []rules.Warning{{Code: "break_floor", Date: d, Message: "休憩", MessageEn: "break \"floor\""}}},
+			Exceptions:      []punch.Exception{{StaffID: 1, Day: d, Code: punch.MissingClockOut, Message: "退勤の打刻がありません。<&>", MessageEN: "x"}},
+			Warnings:        []rules.Warning{{Code: "break_floor", Date: d, Message: "休憩", MessageEn: "break \"floor\""}},
+			LeaveByCategory: map[string]int{"sick": 5, "annual": 3}},
 		{Date: d, Kind: rules.DayKind("odd \"kind\" <&>\n")},
 	}
 	stored := make([]storedDay, len(days))

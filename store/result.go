@@ -69,17 +69,17 @@ func monthIndex(d kintai.Date) int { return d.Year*12 + int(d.Month) - 1 }
 const resultColumns = `staff_id, month_on, computed_at, org_unit_id, profile, days_worked, scheduled_min, worked_min, regular_min,
 	overtime_min, over60_min, over60_rest_min, night_min, holiday_pay_min, rest_designated_min, special_min, late_min, early_min, leave_min,
 	unpaid_leave_min, absence_min, telework_days, exception_days, warning_count, alert_level, hourly_yen, amount_yen, forecast_on,
-	categories, warnings, alerts`
+	categories, warnings, alerts, leave_by_category`
 
 func scanResult(sc interface{ Scan(...any) error }, withDays bool) (MonthResult, error) {
 	var r MonthResult
 	t := &r.Totals
 	var warningCount int
-	var categories, warnings, alerts, days string
+	var categories, warnings, alerts, leaveByCategory, days string
 	dest := []any{&r.StaffID, &r.Month, scanTime{&r.ComputedAt}, &r.OrgUnitID, &r.Profile, &t.DaysWorked, &t.ScheduledMin,
 		&t.WorkedMin, &t.RegularMin, &t.OvertimeMin, &t.Over60Min, &t.Over60RestMin, &t.NightMin, &t.HolidayPayMin, &t.RestDesignatedMin,
 		&t.SpecialMin, &t.LateMin, &t.EarlyMin, &t.LeaveMin, &t.UnpaidLeaveMin, &t.AbsenceMin, &t.TeleworkDays,
-		&t.ExceptionDays, &warningCount, &r.AlertLevel, &t.HourlyYen, &t.AmountYen, &r.ForecastOn, &categories, &warnings, &alerts}
+		&t.ExceptionDays, &warningCount, &r.AlertLevel, &t.HourlyYen, &t.AmountYen, &r.ForecastOn, &categories, &warnings, &alerts, &leaveByCategory}
 	if withDays {
 		dest = append(dest, &days)
 	}
@@ -94,7 +94,8 @@ func scanResult(sc interface{ Scan(...any) error }, withDays bool) (MonthResult,
 		name string
 		src  string
 		dst  any
-	}{{"categories", categories, &t.Categories}, {"warnings", warnings, &t.Warnings}, {"alerts", alerts, &r.Alerts}} {
+	}{{"categories", categories, &t.Categories}, {"warnings", warnings, &t.Warnings}, {"alerts", alerts, &r.Alerts},
+		{"leave_by_category", leaveByCategory, &t.LeaveByCategory}} {
 		if err := json.Unmarshal([]byte(f.src), f.dst); err != nil {
 			return r, fmt.Errorf("month result %d/%s %s: %w", r.StaffID, r.Month, f.name, err)
 		}

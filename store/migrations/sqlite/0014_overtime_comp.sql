@@ -5,7 +5,11 @@
 -- beyond 60 hours are due for computing again. The grant records the
 -- month that earned it (earned_on, its first day), one grant per staff
 -- member and month, updated when a reopened month is closed again.
+-- Payroll also takes the leave by category (年休, 病休, 特休 …), kept as
+-- JSON; results with leave are due again as well.
 ALTER TABLE month_results ADD COLUMN over60_rest_min INTEGER NOT NULL DEFAULT 0;
-UPDATE month_results SET provisional_until = computed_at WHERE over60_min > 0 AND provisional_until IS NULL;
+ALTER TABLE month_results ADD COLUMN leave_by_category TEXT NOT NULL DEFAULT '{}';
+UPDATE month_results SET provisional_until = computed_at
+	WHERE (over60_min > 0 OR leave_min > 0 OR unpaid_leave_min > 0) AND provisional_until IS NULL;
 ALTER TABLE leave_grants ADD COLUMN earned_on TEXT;
 CREATE UNIQUE INDEX leave_grants_earned ON leave_grants (staff_id, balance, earned_on) WHERE earned_on IS NOT NULL;
