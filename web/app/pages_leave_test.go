@@ -45,6 +45,10 @@ func TestLeavePages(t *testing.T) {
 	if row := body[i : i+strings.Index(body[i:], "</tr>")]; !strings.Contains(row, `<td class="left">1日</td>`) || !strings.Contains(row, "1日（2026-07-31まで）") {
 		t.Errorf("代休 row = %s, want 1日 left, expiring on 2026-07-31 (within 90 days)", row)
 	}
+	// Where the 代休 comes from, with what is left of it.
+	if i := strings.Index(body, `id="lots-compensatory"`); i < 0 || !strings.Contains(body[i:i+strings.Index(body[i:], "</table>")], "<td>6/1 休日勤務の代休</td><td>2026-06-01</td><td>2026-07-31</td><td class=\"left\">1日</td>") {
+		t.Errorf("ledger: want the 代休 lots table with the grant and 1日 left")
+	}
 
 	// The grant was a mistake: revoked with a reason, it stays listed and no longer counts.
 	grants, err := f.db.FindLeaveGrants(t.Context(), f.staff["staff"].ID)
