@@ -441,25 +441,7 @@ func TestSubstituteEffects(t *testing.T) {
 			stamp{punch.ClockIn, sat, 830}, stamp{punch.ClockOut, sat, 1715},
 			stamp{punch.ClockIn, showa, 830}, stamp{punch.ClockOut, showa, 1715})
 		asOf := time.Date(2026, 5, 20, 12, 0, 0, 0, tokyo)
-		day := func(d kintai.Date) rules.DayResult {
-			t.Helper()
-			for range 3 {
-				if _, err := db.RecomputeStale(ctx, opts(asOf)); err != nil {
-					t.Fatal(err)
-				}
-			}
-			r, err := db.FindMonthResult(ctx, o.applicant, store.MonthOf(d))
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, dr := range r.Days {
-				if dr.Date == d {
-					return dr
-				}
-			}
-			t.Fatalf("no result for %s", d)
-			return rules.DayResult{}
-		}
+		day := func(d kintai.Date) rules.DayResult { t.Helper(); return settledDay(t, db, o.applicant, asOf, d) }
 		if d := day(sat); d.Kind != rules.Workday || d.RegularMin != 465 || d.OvertimeMin != 0 {
 			t.Errorf("Saturday worked under 振替: %s, %d regular, %d overtime; want a working day of 465 regular minutes and no overtime", d.Kind, d.RegularMin, d.OvertimeMin)
 		}
@@ -508,25 +490,7 @@ func TestDaikyuLeave(t *testing.T) {
 			stamp{punch.ClockIn, showa, 830}, stamp{punch.ClockOut, showa, 1715},
 			stamp{punch.ClockIn, kodomo, 830}, stamp{punch.ClockOut, kodomo, 1715})
 		asOf := time.Date(2026, 5, 20, 12, 0, 0, 0, tokyo)
-		day := func(d kintai.Date) rules.DayResult {
-			t.Helper()
-			for range 3 {
-				if _, err := db.RecomputeStale(ctx, opts(asOf)); err != nil {
-					t.Fatal(err)
-				}
-			}
-			r, err := db.FindMonthResult(ctx, o.applicant, store.MonthOf(d))
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, dr := range r.Days {
-				if dr.Date == d {
-					return dr
-				}
-			}
-			t.Fatalf("no result for %s", d)
-			return rules.DayResult{}
-		}
+		day := func(d kintai.Date) rules.DayResult { t.Helper(); return settledDay(t, db, o.applicant, asOf, d) }
 		daikyu := func() store.LeaveBalance {
 			t.Helper()
 			return balanceOf(staffLeave(t, db, o.applicant, kintai.NewDate(2026, 5, 6)), leave.Compensatory)
@@ -599,4 +563,27 @@ func findReq(t *testing.T, db *store.DB, id int64) approval.Request {
 		t.Fatal(err)
 	}
 	return r
+}
+
+// settledDay returns staffID's result for day d once the stale results
+// are computed as of asOf.
+func settledDay(t *testing.T, db *store.DB, staffID int64, asOf time.Time, d kintai.Date) rules.DayResult {
+	t.Helper()
+	ctx := context.Background()
+	for range 3 {
+		if _, err := db.RecomputeStale(ctx, opts(asOf)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r, err := db.FindMonthResult(ctx, staffID, store.MonthOf(d))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, dr := range r.Days {
+		if dr.Date == d {
+			return dr
+		}
+	}
+	t.Fatalf("no result for %s", d)
+	return rules.DayResult{}
 }
