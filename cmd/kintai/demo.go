@@ -7,10 +7,13 @@ import (
 	"time"
 
 	"kintai"
+	"kintai/approval"
 	"kintai/calendar"
 	"kintai/demo"
 	"kintai/leave"
 	"kintai/password"
+	"kintai/punch"
+	"kintai/rules"
 	"kintai/store"
 )
 
@@ -58,11 +61,93 @@ type demoAccount struct{ role, staffNo, password string }
 // loadDemo generates the municipality and writes it through the store's
 // ordinary use cases, audit entries included, in one transaction.
 func loadDemo(ctx context.Context, db *store.DB, scaleName string, seed int64, loc *time.Location, stdout io.Writer) ([]demoAccount, error) {
-	w, err := loadDemoWorld(ctx, db, scaleName, seed, kintai.DateOf(clock(), loc), stdout)
+	today := kintai.DateOf(clock(), loc)
+	w, err := loadDemoWorld(ctx, db, scaleName, seed, today, stdout)
 	if err != nil {
 		return nil, err
 	}
+	if err := demoRequests(ctx, db, w, today, loc); err != nil {
+		return nil, fmt.Errorf("demo requests: %w", err)
+	}
 	return w.accounts, nil
+}
+
+// demoRequests gives the demo's staff member requests to look at, made
+// through the ordinary flow: a telework declaration, hourly and daily
+// annual leave waiting in the approver's inbox, and a holiday-work order
+// with 代休 on the next 休日 within the 代休 window, which the 代休
+// balance shows as a day owed from that 休日 on.
+func demoRequests(ctx context.Context, db *store.DB, w *demoWorld, today kintai.Date, loc *time.Location) error {
+	var st *demo.Staff
+	for i := range w.m.Staff {
+		if w.m.Staff[i].StaffNo == w.m.StaffNo {
+			st = &w.m.Staff[i]
+		}
+	}
+	var p *rules.Pattern
+	for i := range w.m.Patterns {
+		if st != nil && w.m.Patterns[i].Code == st.PatternCode {
+			p = &w.m.Patterns[i]
+		}
+	}
+	if p == nil {
+		return fmt.Errorf("no pattern for staff member %s", w.m.StaffNo)
+	}
+	set, err := db.FindRuleSettings(ctx)
+	if err != nil {
+		return err
+	}
+	cal, err := db.Calendar(ctx)
+	if err != nil {
+		return err
+	}
+	// The staff member's next working days and next 休日 after today.
+	var workdays []kintai.Date
+	var holiday kintai.Date
+	for d := today.AddDays(1); d.Before(today.AddDays(56)); d = d.AddDays(1) {
+		kind, _, err := rules.Plan(*p, d, nil, store.HolidayFunc(cal), set.Rules, loc)
+		if err != nil {
+			return err
+		}
+		switch {
+		case kind == rules.Workday:
+			workdays = append(workdays, d)
+		case (kind == rules.Holiday || kind == rules.YearEnd) && holiday.IsZero():
+			holiday = d
+		}
+	}
+	if len(workdays) < 5 {
+		return fmt.Errorf("staff member %s has %d working days in the next 8 weeks", w.m.StaffNo, len(workdays))
+	}
+	staff, _, err := db.LoadActor(ctx, w.staffIDs[w.m.StaffNo])
+	if err != nil {
+		return err
+	}
+	at := func(d kintai.Date, min int) time.Time { return d.Time(loc).Add(time.Duration(min) * time.Minute) }
+	end := p.Hours.EndMin
+	reqs := []approval.Request{
+		{Kind: approval.KindTelework, Telework: &approval.Telework{Day: workdays[0], Location: punch.WorkHome, Note: "デモ: 資料作成"}},
+		{Kind: approval.KindLeave, Leave: &approval.Leave{Type: leave.CodeAnnual, Unit: approval.LeaveDay, FromOn: workdays[4], ToOn: workdays[4]}},
+	}
+	if end-120 > p.Hours.StartMin {
+		reqs = append(reqs, approval.Request{Kind: approval.KindLeave, Leave: &approval.Leave{Type: leave.CodeAnnual, Unit: approval.LeaveHour,
+			FromOn: workdays[1], From: at(workdays[1], end-120), To: at(workdays[1], end), Reason: "デモ: 通院"}})
+	}
+	for _, r := range reqs {
+		if err := db.WithTx(ctx, staff, func(tx *store.Tx) error { _, err := tx.CreateRequest(ctx, r, true); return err }); err != nil {
+			return fmt.Errorf("%s: %w", r.Kind, err)
+		}
+	}
+	if holiday.IsZero() {
+		return nil
+	}
+	approver, _, err := db.LoadActor(ctx, w.staffIDs[w.m.ApproverNo])
+	if err != nil {
+		return err
+	}
+	order := approval.Request{Kind: approval.KindHolidayWork, StaffID: staff.StaffID, HolidayWork: &approval.HolidayWork{Day: holiday,
+		Planned: rules.Interval{Start: at(holiday, 9*60), End: at(holiday, 12*60)}, Substitute: approval.SubstituteDaikyu, Reason: "デモ: 窓口の臨時開設"}}
+	return db.WithTx(ctx, approver, func(tx *store.Tx) error { _, err := tx.CreateRequest(ctx, order, true); return err })
 }
 
 // demoWorld is a loaded demo: the generated municipality and the ids its
