@@ -83,15 +83,11 @@ func runBenchRecompute(ctx context.Context, args []string, stdout, stderr io.Wri
 		return err
 	}
 	defer cleanup()
-	set, err := db.FindRuleSettings(ctx)
+	set, cal, err := ruleSettingsAndCalendar(ctx, db)
 	if err != nil {
 		return err
 	}
-	cal, err := db.Calendar(ctx)
-	if err != nil {
-		return err
-	}
-	recs, staff := benchMonthPunches(w, month, set.Rules, cal, loc, uint64(*seed))
+	recs, staff := benchMonthPunches(w, month, set, cal, loc, uint64(*seed))
 	start := time.Now()
 	stored, err := db.ImportPunches(ctx, kintai.Actor{System: true}, recs)
 	if err != nil {

@@ -78,15 +78,11 @@ func runBenchRequests(ctx context.Context, args []string, stdout, stderr io.Writ
 		return err
 	}
 	defer cleanup()
-	set, err := db.FindRuleSettings(ctx)
+	set, cal, err := ruleSettingsAndCalendar(ctx, db)
 	if err != nil {
 		return err
 	}
-	cal, err := db.Calendar(ctx)
-	if err != nil {
-		return err
-	}
-	recs, staff := benchMonthPunches(w, month, set.Rules, cal, loc, uint64(*seed))
+	recs, staff := benchMonthPunches(w, month, set, cal, loc, uint64(*seed))
 	if _, err := db.ImportPunches(ctx, kintai.Actor{System: true}, recs); err != nil {
 		return err
 	}
@@ -133,7 +129,7 @@ func runBenchRequests(ctx context.Context, args []string, stdout, stderr io.Writ
 			if d.After(store.MonthEnd(month)) {
 				d = month
 			}
-			if kind, _, err := rules.Plan(*p, d, nil, holiday, set.Rules, loc); err == nil && kind == rules.Workday {
+			if kind, _, err := rules.Plan(*p, d, nil, holiday, set, loc); err == nil && kind == rules.Workday {
 				day = d
 				break
 			}

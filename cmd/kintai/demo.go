@@ -93,11 +93,7 @@ func demoRequests(ctx context.Context, db *store.DB, w *demoWorld, today kintai.
 	if p == nil {
 		return fmt.Errorf("no pattern for staff member %s", w.m.StaffNo)
 	}
-	set, err := db.FindRuleSettings(ctx)
-	if err != nil {
-		return err
-	}
-	cal, err := db.Calendar(ctx)
+	set, cal, err := ruleSettingsAndCalendar(ctx, db)
 	if err != nil {
 		return err
 	}
@@ -105,7 +101,7 @@ func demoRequests(ctx context.Context, db *store.DB, w *demoWorld, today kintai.
 	var workdays []kintai.Date
 	var holiday kintai.Date
 	for d := today.AddDays(1); d.Before(today.AddDays(56)); d = d.AddDays(1) {
-		kind, _, err := rules.Plan(*p, d, nil, store.HolidayFunc(cal), set.Rules, loc)
+		kind, _, err := rules.Plan(*p, d, nil, store.HolidayFunc(cal), set, loc)
 		if err != nil {
 			return err
 		}
@@ -319,4 +315,15 @@ func demoLeave(ctx context.Context, tx *store.Tx, m *demo.Municipality, staff ma
 		}
 	}
 	return nil
+}
+
+// ruleSettingsAndCalendar returns the stored rule settings and holiday
+// calendar, which planning a staff member's days needs.
+func ruleSettingsAndCalendar(ctx context.Context, db *store.DB) (rules.Settings, *calendar.Calendar, error) {
+	set, err := db.FindRuleSettings(ctx)
+	if err != nil {
+		return rules.Settings{}, nil, err
+	}
+	cal, err := db.Calendar(ctx)
+	return set.Rules, cal, err
 }
